@@ -1,0 +1,51 @@
+"""Roles a membership can carry, and what each may do where it holds (REQUIREMENTS X1)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("网格员")
+    SQUAD_LEADER = "squad_leader", _("小分队队长")
+    COMMUNITY_OFFICER = "community_officer", _("社区民警")
+    STATION_OFFICE = "station_office", _("派出所/镇街办公室")
+    DEPARTMENT = "department", _("联系部门")
+    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    AUDITOR = "auditor", _("审计员")
+
+
+class Capability(models.TextChoices):
+    # See units, support points and responsible people (and, in later apps, the work under them).
+    VIEW = "view", _("查看")
+    # Add and change support points, name responsible people.
+    MANAGE_UNITS = "manage_units", _("管理单位")
+    # Grant and revoke memberships, create accounts.
+    MANAGE_ACCOUNTS = "manage_accounts", _("管理账号")
+    # Read the audit log of the units in scope.
+    VIEW_AUDIT = "view_audit", _("查看审计日志")
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({Capability.VIEW}),
+    Role.SQUAD_LEADER: frozenset({Capability.VIEW}),
+    Role.COMMUNITY_OFFICER: frozenset({Capability.VIEW, Capability.MANAGE_UNITS}),
+    Role.STATION_OFFICE: frozenset({Capability.VIEW, Capability.MANAGE_UNITS, Capability.MANAGE_ACCOUNTS}),
+    Role.DEPARTMENT: frozenset({Capability.VIEW}),
+    Role.DISTRICT_ADMIN: frozenset(
+        {Capability.VIEW, Capability.MANAGE_UNITS, Capability.MANAGE_ACCOUNTS, Capability.VIEW_AUDIT}
+    ),
+    Role.AUDITOR: frozenset({Capability.VIEW, Capability.VIEW_AUDIT}),
+}
+
+# The unit kinds a role is granted on; a grid worker on a station would be a mistake.
+ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"grid"}),
+    Role.SQUAD_LEADER: frozenset({"grid", "community"}),
+    Role.COMMUNITY_OFFICER: frozenset({"community"}),
+    Role.STATION_OFFICE: frozenset({"station"}),
+    Role.DEPARTMENT: frozenset({"department"}),
+    Role.DISTRICT_ADMIN: frozenset({"district"}),
+    Role.AUDITOR: frozenset({"district", "station"}),
+}

@@ -1,0 +1,70 @@
+"""What a user may see and change: the scope rule every selector and access function applies.
+
+- A membership on a geographic unit (district, station, community, grid) covers that unit's whole subtree.
+- A membership on a department covers the department itself; through its liaison links the department
+  also sees the structure of its stations (unit pages) and, in the request apps, the work escalated to it
+  from them. It does not see those stations' residents.
+- Each membership carries a role; what the user may do at a path is the union of the capabilities of the
+  roles whose subtree contains that path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from linli.accounts.roles import ROLE_CAPABILITIES, Role
+from linli.core import paths
+
+
+@dataclass(frozen=True)
+class Grant:
+    path: str
+    role: str
+    unit_id: int
+    unit_kind: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    grants: tuple[Grant, ...] = ()
+    # Stations whose escalated work (and unit structure) the user's departments see.
+    liaison_station_paths: tuple[str, ...] = ()
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.grants
+
+    @property
+    def full_roots(self) -> list[str]:
+        """Geographic subtrees whose data (residents, key persons …) the user may read."""
+        return paths.collapse(g.path for g in self.grants if g.unit_kind != "department")
+
+    @property
+    def department_paths(self) -> list[str]:
+        return sorted({g.path for g in self.grants if g.unit_kind == "department"})
+
+    @property
+    def unit_roots(self) -> list[str]:
+        """Subtrees whose units (structure, support points, responsible people) the user may see."""
+        return paths.collapse([*self.full_roots, *self.department_paths, *self.liaison_station_paths])
+
+    def covers(self, path: str) -> bool:
+        """True if the path's data lies in the user's geographic scope."""
+        return any(paths.is_within(path, root) for root in self.full_roots)
+
+    def sees_unit(self, path: str) -> bool:
+        return any(paths.is_within(path, root) for root in self.unit_roots)
+
+    def can(self, capability: str, path: str) -> bool:
+        """Whether some role held over `path` grants `capability` there."""
+        return any(
+            paths.is_within(path, grant.path) and capability in ROLE_CAPABILITIES.get(grant.role, frozenset())
+            for grant in self.grants
+        )
+
+    def can_anywhere(self, capability: str) -> bool:
+        return any(capability in ROLE_CAPABILITIES.get(grant.role, frozenset()) for grant in self.grants)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
