@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
+from linli.accounts.lockout import LOCKED_MESSAGE
 from linli.accounts.models import User
 from linli.accounts.roles import Role
 from linli.accounts.selectors import memberships_of
@@ -41,18 +42,18 @@ class MeOut(Schema):
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
-def token(request: HttpRequest, payload: TokenIn) -> tuple[int, object]:
+def token(request: HttpRequest, payload: TokenIn) -> Status[object]:
     """Exchange a username and password for a bearer token (shown once)."""
     try:
         user = authenticate(request, username=payload.username, password=payload.password)
     except PermissionDenied:
         user = None
     if getattr(request, "axes_locked_out", False):
-        return 429, {"detail": "登录失败次数过多，请稍后再试"}
+        return Status(429, {"detail": LOCKED_MESSAGE})
     if user is None or not user.is_active:
-        return 401, {"detail": "用户名或口令不正确"}
+        return Status(401, {"detail": "用户名或口令不正确"})
     assert isinstance(user, User)
-    return 200, {"token": api_token_issue(user=user), "expires_in_days": settings.LINLI_API_TOKEN_DAYS}
+    return Status(200, {"token": api_token_issue(user=user), "expires_in_days": settings.LINLI_API_TOKEN_DAYS})
 
 
 @router.get("/me", response=MeOut)
@@ -66,7 +67,7 @@ def me(request: HttpRequest) -> dict[str, object]:
     for m in memberships:
         ref = {"code": m.unit.code, "name": m.unit.name}
         units.setdefault(m.unit.code, ref)
-        roles.append({"role": m.role, "role_label": Role(m.role).label, "title": m.title, "unit": ref})
+        roles.append({"role": m.role, "role_label": str(Role(m.role).label), "title": m.title, "unit": ref})
     return {
         "username": user.username,
         "display_name": user.display_name,

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
 
 from linli.accounts.services import api_token_user
@@ -22,7 +23,13 @@ class BearerAuth(HttpBearer):
         return user
 
 
+class ChineseJSONRenderer(JSONRenderer):
+    # Chinese text as UTF-8, not \u escapes: readable in logs of the systems that call us.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="邻里 API",
     version="1",
     urls_namespace="api",

@@ -157,7 +157,7 @@ def support_point_create(
         unit=unit, kind=kind, name=name.strip(), address=address, phone=phone, opening_hours=opening_hours
     )
     try:
-        point.full_clean()
+        point.full_clean(validate_constraints=False)
     except ValidationError as exc:
         raise ServiceError(_validation_message(exc)) from None
     if SupportPoint.objects.filter(unit=unit, name=point.name).exists():
@@ -178,7 +178,7 @@ def support_point_update(
     point.opening_hours = opening_hours
     point.is_active = is_active
     try:
-        point.full_clean()
+        point.full_clean(validate_constraints=False)
     except ValidationError as exc:
         raise ServiceError(_validation_message(exc)) from None
     if SupportPoint.objects.filter(unit=point.unit, name=point.name).exclude(pk=point.pk).exists():

@@ -1,0 +1,89 @@
+"""Shared test fixtures: the demo data set, loaded once per test database, and its personas.
+
+Personas (STYLE 13) and what each may do, all from `linli demo`:
+- admin       district admin of 奉贤 (310120): sees and manages everything in Fengxian, reads the audit log.
+- auditor     auditor of 奉贤: sees everything in Fengxian, reads the audit log, changes nothing.
+- nanqiao     南桥派出所 office (310120.01): sees and manages 南桥's communities and grids.
+- touqiao     头桥派出所 office (310120.09): the outsider for anything under 南桥.
+- zhian       治安支队 (310120.B01): sees its department and the structure of 南桥、江海、奉浦、西渡、金海.
+- jingzhen    经侦支队 (310120.B02): the same for 头桥 and the eleven other stations it liaises with.
+- officer-nq  community officer of 南桥's first two committees (310120.01.001, .002): manages them.
+- squad-nq    squad leader of 310120.01.001.01: sees that grid, changes no units.
+- grid-nq     grid worker of 310120.01.001.01: sees only that grid, changes no units.
+- grid-tq     grid worker of 310120.09.001.01: the outsider for 南桥.
+- angsu       昂素镇 office (150623.01), in the second district with the Angsu level labels.
+- grid-as     grid worker of 150623.01.001.01.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+NANQIAO = "310120.01"
+TOUQIAO = "310120.09"
+NQ_COMMUNITY = "310120.01.001"
+NQ_COMMUNITY_2 = "310120.01.002"
+NQ_COMMUNITY_3 = "310120.01.003"
+NQ_GRID = "310120.01.001.01"
+NQ_GRID_2 = "310120.01.001.02"
+TQ_GRID = "310120.09.001.01"
+ANGSU_TOWN = "150623.01"
+ZHIAN = "310120.B01"
+JINGZHEN = "310120.B02"
+DEMO_PASSWORD = "linli-demo-2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The test database starts with the demo tree and personas; each test rolls back its changes."""
+    from linli.org.demo import load_org_demo
+
+    with django_db_blocker.unblock():
+        load_org_demo(password=DEMO_PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def _isolate(settings: Any) -> Iterator[None]:
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def persona(db: None) -> Callable[[str], Any]:
+    from linli.accounts.models import User
+
+    def get(username: str) -> Any:
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[str], Client]:
+    """A browser-like client signed in as a persona (session login, CSRF checks on)."""
+    from linli.accounts.models import User
+
+    def make(username: str) -> Client:
+        client = Client(enforce_csrf_checks=False)
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(db: None) -> Callable[[str], Client]:
+    """An API client holding a bearer token for a persona."""
+    from linli.accounts.models import User
+    from linli.accounts.services import api_token_issue
+
+    def make(username: str) -> Client:
+        token = api_token_issue(user=User.objects.get(username=username))
+        return Client(headers={"authorization": f"Bearer {token}"})
+
+    return make

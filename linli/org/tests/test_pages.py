@@ -1,0 +1,185 @@
+"""Unit pages over HTTP, for each persona: allowed, read-only 403, out of scope 404."""
+
+from __future__ import annotations
+
+import pytest
+
+from linli.audit.models import AuditEvent
+from linli.conftest import ANGSU_TOWN, JINGZHEN, NANQIAO, NQ_COMMUNITY, NQ_COMMUNITY_3, NQ_GRID, TOUQIAO, TQ_GRID, ZHIAN
+from linli.org.models import SupportPoint, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_require_login(client):
+    for url in ["/", "/units/", f"/units/{NANQIAO}/", "/audit/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize(
+    ("username", "code"),
+    [
+        ("admin", TOUQIAO),
+        ("auditor", NQ_GRID),
+        ("nanqiao", NQ_GRID),
+        ("officer-nq", NQ_COMMUNITY),
+        ("grid-nq", NQ_GRID),
+        ("zhian", NANQIAO),  # a liaison station's structure
+        ("zhian", ZHIAN),
+        ("jingzhen", TOUQIAO),
+        ("angsu", ANGSU_TOWN),
+    ],
+)
+def test_unit_page_is_shown_inside_scope(client_for, username, code):
+    response = client_for(username).get(f"/units/{code}/")
+    assert response.status_code == 200
+    assert Unit.objects.get(code=code).name in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("username", "code"),
+    [
+        ("grid-nq", NQ_COMMUNITY),  # the parent of their own grid
+        ("grid-nq", TQ_GRID),
+        ("grid-tq", NQ_GRID),
+        ("touqiao", NANQIAO),
+        ("officer-nq", NQ_COMMUNITY_3),
+        ("zhian", TOUQIAO),  # 头桥 is 经侦支队's, not 治安支队's
+        ("jingzhen", NANQIAO),
+        ("jingzhen", ZHIAN),
+        ("angsu", NANQIAO),
+        ("nanqiao", ANGSU_TOWN),
+        ("admin", ANGSU_TOWN),  # another district
+        ("admin", "999999"),  # does not exist: the same answer
+    ],
+)
+def test_unit_page_outside_scope_is_404(client_for, username, code):
+    response = client_for(username).get(f"/units/{code}/")
+    assert response.status_code == 404
+    assert "未找到" in response.content.decode()
+
+
+def test_grid_worker_sees_only_their_grid_in_the_tree(client_for):
+    body = client_for("grid-nq").get("/units/").content.decode()
+    assert "第一网格" in body
+    assert "南桥派出所" not in body
+    assert "头桥" not in body
+
+
+def test_station_tree_lists_communities_with_counts(client_for):
+    body = client_for("nanqiao").get("/units/").content.decode()
+    station = Unit.objects.get(code=NANQIAO)
+    communities = Unit.objects.filter(parent=station).count()
+    assert "南桥派出所" in body
+    assert f"{communities} 个居村委" in body
+
+
+def test_tree_children_fragment_is_scoped(client_for):
+    client = client_for("nanqiao")
+    fragment = client.get(f"/units/{NQ_COMMUNITY}/children/").content.decode()
+    assert "第一网格" in fragment
+    assert client.get(f"/units/{TOUQIAO}/children/").status_code == 404
+
+
+def test_district_admin_sees_departments_and_liaison(client_for):
+    body = client_for("admin").get("/units/").content.decode()
+    assert "治安支队" in body
+    assert "联系：南桥、江海、奉浦、西渡、金海" in body
+
+
+def test_unit_page_shows_support_points_and_responsible(client_for):
+    community = Unit.objects.select_related("responsible").get(code=NQ_COMMUNITY)
+    body = client_for("nanqiao").get(f"/units/{NQ_COMMUNITY}/").content.decode()
+    assert "社区民警" in body
+    assert str(community.responsible) in body
+    assert f"{community.name}警务室" in body
+
+
+def test_station_page_names_its_liaison_department(client_for):
+    body = client_for("touqiao").get(f"/units/{TOUQIAO}/").content.decode()
+    assert "联系部门" in body
+    assert "经侦支队" in body
+
+
+def test_angsu_uses_its_own_level_labels(client_for):
+    body = client_for("angsu").get(f"/units/{ANGSU_TOWN}/").content.decode()
+    assert "嘎查·社区" in body
+    assert "镇" in body
+
+
+# Support points: managing is for offices, officers and admins; grid workers and auditors read only.
+
+
+def _new_point(client, code, name="测试平安屋"):
+    return client.post(
+        f"/units/{code}/support-points/new/",
+        {"kind": "safety_house", "name": name, "phone": "021-57000000", "is_active": "on"},
+    )
+
+
+@pytest.mark.parametrize(("username", "code"), [("nanqiao", NQ_GRID), ("officer-nq", NQ_COMMUNITY), ("admin", TOUQIAO)])
+def test_manager_adds_a_support_point(client_for, username, code):
+    response = _new_point(client_for(username), code)
+    assert response.status_code == 302
+    point = SupportPoint.objects.get(unit__code=code, name="测试平安屋")
+    event = AuditEvent.objects.get(action="support_point.create", object_id=str(point.pk))
+    assert event.actor_username == username
+    assert event.unit_path == code
+
+
+@pytest.mark.parametrize(("username", "code"), [("grid-nq", NQ_GRID), ("squad-nq", NQ_GRID), ("auditor", NANQIAO), ("zhian", NANQIAO)])
+def test_read_only_personas_get_403(client_for, username, code):
+    client = client_for(username)
+    assert client.get(f"/units/{code}/support-points/new/").status_code == 403
+    response = _new_point(client, code)
+    assert response.status_code == 403
+    assert "没有权限" in response.content.decode()
+    assert not SupportPoint.objects.filter(name="测试平安屋").exists()
+
+
+@pytest.mark.parametrize(("username", "code"), [("touqiao", NQ_GRID), ("grid-tq", NQ_GRID), ("officer-nq", NQ_COMMUNITY_3)])
+def test_outsiders_get_404_when_adding(client_for, username, code):
+    assert _new_point(client_for(username), code).status_code == 404
+    assert not SupportPoint.objects.filter(name="测试平安屋").exists()
+
+
+def test_bad_support_point_input_gets_chinese_errors_and_nothing_is_written(client_for):
+    client = client_for("nanqiao")
+    before = SupportPoint.objects.count()
+    response = client.post(f"/units/{NQ_COMMUNITY}/support-points/new/", {"kind": "bogus", "name": "   ", "phone": "abc"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in body
+    assert "这个字段是必填项" in body or "请填写名称" in body
+    assert "电话只能包含数字" in body
+    existing = SupportPoint.objects.filter(unit__code=NQ_COMMUNITY).first()
+    duplicate = client.post(
+        f"/units/{NQ_COMMUNITY}/support-points/new/", {"kind": "police_office", "name": existing.name}
+    )
+    assert "本单位已有同名服务点位" in duplicate.content.decode()
+    assert SupportPoint.objects.count() == before
+
+
+def test_edit_support_point_scopes(client_for):
+    point = SupportPoint.objects.filter(unit__code=NQ_COMMUNITY).first()
+    url = f"/support-points/{point.pk}/edit/"
+    data = {"kind": point.kind, "name": point.name, "phone": "021-12345678", "opening_hours": "8:30-17:00"}
+    assert client_for("grid-tq").post(url, data).status_code == 404
+    assert client_for("grid-nq").post(url, data).status_code == 404  # the community is above their grid
+    assert client_for("auditor").post(url, data).status_code == 403
+    assert client_for("officer-nq").post(url, data).status_code == 302
+    point.refresh_from_db()
+    assert point.opening_hours == "8:30-17:00"
+    assert point.is_active is False  # the box was not ticked
+    assert client_for("admin").get("/support-points/999999/edit/").status_code == 404
+
+
+def test_audit_log_is_for_auditors_and_admins(client_for):
+    _new_point(client_for("nanqiao"), NQ_GRID)
+    body = client_for("auditor").get("/audit/").content.decode()
+    assert "support_point.create" in body
+    assert client_for("admin").get("/audit/").status_code == 200
+    assert client_for("grid-nq").get("/audit/").status_code == 403
+    assert client_for("nanqiao").get("/audit/").status_code == 403
