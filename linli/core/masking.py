@@ -21,5 +21,5 @@ def mask_phone(value: str) -> str:
         return digits[:3] + "****" + digits[-4:]
     if len(digits) <= 4:
         return "*" * len(digits)
-    head = digits.split("-")[0] if "-" in digits else digits[:3]
-    return head + "-" + "*" * max(len(digits) - len(head) - 5, 3) + digits[-4:]
+    head = digits.split("-")[0] + "-" if "-" in digits else digits[:3]
+    return head + "*" * max(len(digits) - len(head) - 4, 3) + digits[-4:]
