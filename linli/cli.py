@@ -1,11 +1,11 @@
 """The `linli` console command (also `python -m linli`).
 
-    linli serve       start the production server (gunicorn) on 127.0.0.1:$LINLI_PORT
-    linli migrate     apply database migrations
-    linli demo        load the demo data set (idempotent)
-    linli worker      run background tasks
-    linli createuser  create an account and give it a role on a unit
-    linli <any Django management command>
+linli serve       start the production server (gunicorn) on 127.0.0.1:$LINLI_PORT
+linli migrate     apply database migrations
+linli demo        load the demo data set (idempotent)
+linli worker      run background tasks
+linli createuser  create an account and give it a role on a unit
+linli <any Django management command>
 """
 
 from __future__ import annotations

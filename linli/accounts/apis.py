@@ -23,7 +23,7 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105
     expires_in_days: int
 
 
@@ -53,7 +53,9 @@ def token(request: HttpRequest, payload: TokenIn) -> Status[object]:
     if user is None or not user.is_active:
         return Status(401, {"detail": "用户名或口令不正确"})
     assert isinstance(user, User)
-    return Status(200, {"token": api_token_issue(user=user), "expires_in_days": settings.LINLI_API_TOKEN_DAYS})
+    return Status(
+        200, {"token": api_token_issue(user=user), "expires_in_days": settings.LINLI_API_TOKEN_DAYS}
+    )
 
 
 @router.get("/me", response=MeOut)

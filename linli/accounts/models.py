@@ -26,7 +26,9 @@ class User(AbstractUser):
 class Membership(models.Model):
     """A user holds a role on a unit and, through it, on everything under that unit."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+    )
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="memberships"
     )
@@ -50,7 +52,9 @@ class Membership(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     key_hash = models.CharField(_("摘要"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("过期时间"))

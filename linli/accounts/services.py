@@ -70,7 +70,11 @@ def membership_grant(*, actor: Any, user: User, unit: Unit, role: Role | str, ti
         membership.title = title
         membership.save(update_fields=["is_active", "title"])
     audit_record(
-        actor=actor, action="membership.grant", obj=membership, unit_path=unit.path, detail={"role": str(role)}
+        actor=actor,
+        action="membership.grant",
+        obj=membership,
+        unit_path=unit.path,
+        detail={"role": str(role)},
     )
     forget_scope(user)
     return membership

@@ -8,5 +8,7 @@ from linli.accounts.selectors import scope_for
 
 def linli(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
-    can_view_audit = bool(user and user.is_authenticated and scope_for(user).can_anywhere(Capability.VIEW_AUDIT))
+    can_view_audit = bool(
+        user and user.is_authenticated and scope_for(user).can_anywhere(Capability.VIEW_AUDIT)
+    )
     return {"can_view_audit": can_view_audit}

@@ -124,7 +124,9 @@ def departments(request: HttpRequest) -> list[dict[str, object]]:
         {
             "code": d.code,
             "name": d.name,
-            "liaison_stations": [{"code": link.station.code, "name": link.station.name} for link in d.liaison_links.all()],
+            "liaison_stations": [
+                {"code": link.station.code, "name": link.station.name} for link in d.liaison_links.all()
+            ],
         }
         for d in departments_visible_to(user=request.user)
     ]

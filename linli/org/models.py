@@ -48,7 +48,12 @@ class Unit(models.Model):
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path; subtree queries are one index range (linli.core.paths.subtree_q).
     path = PathField(_("路径"), max_length=255, unique=True)
@@ -76,7 +81,8 @@ class Unit(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(depth__lte=3), name="unit_depth_at_most_grid"),
             models.CheckConstraint(
-                condition=models.Q(parent__isnull=True, depth=0) | models.Q(parent__isnull=False, depth__gt=0),
+                condition=models.Q(parent__isnull=True, depth=0)
+                | models.Q(parent__isnull=False, depth__gt=0),
                 name="unit_only_districts_are_roots",
             ),
         ]
@@ -136,7 +142,9 @@ class SupportPoint(models.Model):
         PARTY_CENTRE = "party_centre", _("党群服务中心")
         MERCHANT_ALLIANCE = "merchant_alliance", _("平安商户联盟")
 
-    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), on_delete=models.CASCADE, related_name="support_points")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), on_delete=models.CASCADE, related_name="support_points"
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)

@@ -44,9 +44,9 @@ def top_units_visible_to(*, user: Any) -> QuerySet[Unit]:
     """The units at the top of the user's scope, with counts."""
     scope = scope_for(user)
     roots = scope.unit_roots
-    return _with_counts(Unit.objects.filter(path__in=roots, is_active=True).select_related("scheme")).order_by(
-        "kind", "sort_order", "path"
-    )
+    return _with_counts(
+        Unit.objects.filter(path__in=roots, is_active=True).select_related("scheme")
+    ).order_by("kind", "sort_order", "path")
 
 
 def children_visible_to(*, user: Any, unit: Unit) -> QuerySet[Unit]:

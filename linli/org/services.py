@@ -169,7 +169,14 @@ def support_point_create(
 
 @transaction.atomic
 def support_point_update(
-    *, actor: Any, point: SupportPoint, name: str, address: str, phone: str, opening_hours: str, is_active: bool
+    *,
+    actor: Any,
+    point: SupportPoint,
+    name: str,
+    address: str,
+    phone: str,
+    opening_hours: str,
+    is_active: bool,
 ) -> SupportPoint:
     _require(actor, Capability.MANAGE_UNITS, point.unit.path)
     point.name = name.strip()

@@ -41,7 +41,9 @@ def unit_children(request: HttpRequest, code: str) -> HttpResponse:
     """The children of a unit as list items, for expanding the tree in place (htmx)."""
     unit = get_unit_for_user(request.user, code)
     return render(
-        request, "org/_unit_children.html", {"unit": unit, "children": children_visible_to(user=request.user, unit=unit)}
+        request,
+        "org/_unit_children.html",
+        {"unit": unit, "children": children_visible_to(user=request.user, unit=unit)},
     )
 
 

@@ -27,8 +27,20 @@ def test_createuser_creates_an_account_with_a_role(monkeypatch):
 def test_createuser_refuses_bad_input_and_writes_nothing(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("Gr1d-worker-pass\n"))
     with pytest.raises(CommandError, match="找不到单位"):
-        call_command("createuser", "x1", "--name", "某", "--unit", "nope", "--role", "grid_worker", "--password-stdin")
+        call_command(
+            "createuser", "x1", "--name", "某", "--unit", "nope", "--role", "grid_worker", "--password-stdin"
+        )
     monkeypatch.setattr("sys.stdin", io.StringIO("Gr1d-worker-pass\n"))
     with pytest.raises(CommandError, match="不能设在"):
-        call_command("createuser", "x2", "--name", "某", "--unit", "310120.01", "--role", "grid_worker", "--password-stdin")
+        call_command(
+            "createuser",
+            "x2",
+            "--name",
+            "某",
+            "--unit",
+            "310120.01",
+            "--role",
+            "grid_worker",
+            "--password-stdin",
+        )
     assert not User.objects.filter(username__in=["x1", "x2"]).exists()

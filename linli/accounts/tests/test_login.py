@@ -61,9 +61,13 @@ def test_lockout_of_one_account_does_not_block_another(settings):
 def test_api_token_endpoint_locks_out_too(settings):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/api/v1/auth/token", {"username": "angsu", "password": "x"}, content_type="application/json")
+        client.post(
+            "/api/v1/auth/token", {"username": "angsu", "password": "x"}, content_type="application/json"
+        )
     response = client.post(
-        "/api/v1/auth/token", {"username": "angsu", "password": DEMO_PASSWORD}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "angsu", "password": DEMO_PASSWORD},
+        content_type="application/json",
     )
     assert response.status_code == 429
     assert response.json() == {"detail": "登录失败次数过多，请稍后再试"}

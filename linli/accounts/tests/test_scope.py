@@ -7,7 +7,17 @@ import pytest
 from linli.accounts.roles import Capability, Role
 from linli.accounts.selectors import scope_for
 from linli.accounts.services import membership_grant, membership_revoke, user_create
-from linli.conftest import ANGSU_TOWN, JINGZHEN, NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2, TOUQIAO, TQ_GRID, ZHIAN
+from linli.conftest import (
+    ANGSU_TOWN,
+    JINGZHEN,
+    NANQIAO,
+    NQ_COMMUNITY,
+    NQ_GRID,
+    NQ_GRID_2,
+    TOUQIAO,
+    TQ_GRID,
+    ZHIAN,
+)
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 from linli.org.selectors import units_visible_to
@@ -70,7 +80,9 @@ def test_roles_are_only_granted_at_their_level(persona):
 
 def test_only_managers_grant_memberships_in_their_subtree(persona):
     grid = Unit.objects.get(code=NQ_GRID_2)
-    newcomer = user_create(actor=persona("nanqiao"), username="new-worker", display_name="新网格员", password=None)
+    newcomer = user_create(
+        actor=persona("nanqiao"), username="new-worker", display_name="新网格员", password=None
+    )
     with pytest.raises(ServiceError):
         membership_grant(actor=persona("touqiao"), user=newcomer, unit=grid, role=Role.GRID_WORKER)
     with pytest.raises(ServiceError):

@@ -44,7 +44,11 @@ def test_the_database_refuses_raw_sql_changes(event):
         "UPDATE audit_auditevent SET action = 'forged' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ]:
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
 
@@ -52,7 +56,9 @@ def test_the_database_refuses_raw_sql_changes(event):
 def test_inserting_is_allowed_and_records_the_client_address(persona):
     token = client_address.set("10.1.2.3")
     try:
-        event = audit_record(actor=persona("grid-nq"), action="test.read", unit_path="310120.01.001.01", reason="核查")
+        event = audit_record(
+            actor=persona("grid-nq"), action="test.read", unit_path="310120.01.001.01", reason="核查"
+        )
     finally:
         client_address.reset(token)
     stored = AuditEvent.objects.get(pk=event.pk)

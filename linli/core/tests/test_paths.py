@@ -28,7 +28,10 @@ def test_is_within_does_not_confuse_prefixes():
 
 
 def test_collapse_drops_nested_roots():
-    assert paths.collapse(["310120.01.001", "310120.01", "310120.02", "310120.01"]) == ["310120.01", "310120.02"]
+    assert paths.collapse(["310120.01.001", "310120.01", "310120.02", "310120.01"]) == [
+        "310120.01",
+        "310120.02",
+    ]
 
 
 @pytest.mark.django_db

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from linli.conftest import DEMO_PASSWORD, JINGZHEN, NANQIAO, NQ_COMMUNITY, NQ_GRID, TOUQIAO, TQ_GRID, ZHIAN
+from linli.conftest import DEMO_PASSWORD, JINGZHEN, NANQIAO, NQ_COMMUNITY, NQ_GRID, TOUQIAO, ZHIAN
 from linli.org.models import Unit
 
 pytestmark = pytest.mark.django_db
 
 
 def test_token_for_good_credentials_and_401_otherwise(client):
-    ok = client.post("/api/v1/auth/token", {"username": "grid-nq", "password": DEMO_PASSWORD}, content_type="application/json")
+    ok = client.post(
+        "/api/v1/auth/token",
+        {"username": "grid-nq", "password": DEMO_PASSWORD},
+        content_type="application/json",
+    )
     assert ok.status_code == 200
     token = ok.json()["token"]
     assert ok.json()["token_type"] == "Bearer"
-    wrong = client.post("/api/v1/auth/token", {"username": "grid-nq", "password": "nope"}, content_type="application/json")
-    unknown = client.post("/api/v1/auth/token", {"username": "nobody", "password": "nope"}, content_type="application/json")
+    wrong = client.post(
+        "/api/v1/auth/token", {"username": "grid-nq", "password": "nope"}, content_type="application/json"
+    )
+    unknown = client.post(
+        "/api/v1/auth/token", {"username": "nobody", "password": "nope"}, content_type="application/json"
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json() == {"detail": "用户名或口令不正确"}
     me = client.get("/api/v1/me", headers={"authorization": f"Bearer {token}"})
@@ -71,7 +79,16 @@ def test_units_with_parent_are_its_children(api_for):
     assert district[0]["grid_count"] > district[0]["child_count"] > 0
 
 
-@pytest.mark.parametrize(("username", "code"), [("grid-nq", NQ_COMMUNITY), ("grid-tq", NQ_GRID), ("zhian", TOUQIAO), ("jingzhen", NANQIAO), ("admin", "150623")])
+@pytest.mark.parametrize(
+    ("username", "code"),
+    [
+        ("grid-nq", NQ_COMMUNITY),
+        ("grid-tq", NQ_GRID),
+        ("zhian", TOUQIAO),
+        ("jingzhen", NANQIAO),
+        ("admin", "150623"),
+    ],
+)
 def test_out_of_scope_units_are_404(api_for, username, code):
     client = api_for(username)
     assert client.get(f"/api/v1/units/{code}").status_code == 404

@@ -27,7 +27,9 @@ SEED_FILE = Path(settings.BASE_DIR).parent.parent / "shared" / "seeds" / "000_31
 
 def _liaison_from_sentence(sentence: str) -> dict[str, list[str]]:
     mapping: dict[str, list[str]] = {}
-    for departments, stations in re.findall(r"([\u4e00-\u9fff、]+?)负责联系([\u4e00-\u9fff、]+?)派出所", sentence):
+    for departments, stations in re.findall(
+        r"([\u4e00-\u9fff、]+?)负责联系([\u4e00-\u9fff、]+?)派出所", sentence
+    ):
         for department in departments.removeprefix("其中").split("、"):
             mapping[department] = stations.split("、")
     return mapping
@@ -43,7 +45,9 @@ def test_liaison_map_is_exactly_the_seeds():
     expected = _liaison_from_sentence(SEED_SENTENCE)
     assert set(expected) == {"治安支队", "经侦支队", "法制支队", "人口办"}
     actual: dict[str, list[str]] = {}
-    for link in Liaison.objects.select_related("department", "station").order_by("department__sort_order", "station__sort_order"):
+    for link in Liaison.objects.select_related("department", "station").order_by(
+        "department__sort_order", "station__sort_order"
+    ):
         actual.setdefault(link.department.name, []).append(link.station.short_name)
     assert actual == expected
 
@@ -51,20 +55,34 @@ def test_liaison_map_is_exactly_the_seeds():
 def test_fengxian_has_27_stations_each_with_communities_and_grids():
     stations = Unit.objects.filter(parent__code="310120", kind="station")
     assert stations.count() == 27
-    assert {s.name for s in stations} == {f"{n}派出所" for names in _liaison_from_sentence(SEED_SENTENCE).values() for n in names}
+    assert {s.name for s in stations} == {
+        f"{n}派出所" for names in _liaison_from_sentence(SEED_SENTENCE).values() for n in names
+    }
     communities = Unit.objects.filter(path__startswith="310120.", kind="community").count()
     assert 250 <= communities <= 350
     for station in stations:
         assert station.children.count() >= 5
     assert not Unit.objects.filter(kind="community", children__isnull=True).exists()
     departments = set(Unit.objects.filter(kind="department").values_list("name", flat=True))
-    assert departments == {"治安支队", "经侦支队", "法制支队", "人口办", "指挥处", "政治处", "刑侦支队", "交警支队", "网安支队"}
+    assert departments == {
+        "治安支队",
+        "经侦支队",
+        "法制支队",
+        "人口办",
+        "指挥处",
+        "政治处",
+        "刑侦支队",
+        "交警支队",
+        "网安支队",
+    }
 
 
 def test_every_community_and_grid_has_a_responsible_person_holding_a_role_there():
     assert not Unit.objects.filter(kind__in=["community", "grid"], responsible__isnull=True).exists()
     community = Unit.objects.get(code="310120.01.001")
-    assert Membership.objects.filter(user=community.responsible, unit=community, role="community_officer").exists()
+    assert Membership.objects.filter(
+        user=community.responsible, unit=community, role="community_officer"
+    ).exists()
 
 
 def test_angsu_is_the_second_shape():
@@ -83,11 +101,21 @@ def test_support_points_of_each_kind_exist():
 
 
 def test_loading_twice_changes_nothing():
-    counts_before = (Unit.objects.count(), User.objects.count(), Membership.objects.count(), SupportPoint.objects.count())
+    counts_before = (
+        Unit.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        SupportPoint.objects.count(),
+    )
     events_before = AuditEvent.objects.count()
     result = load_org_demo(password="linli-demo-2026")
     assert not result.changed
-    assert (Unit.objects.count(), User.objects.count(), Membership.objects.count(), SupportPoint.objects.count()) == counts_before
+    assert (
+        Unit.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        SupportPoint.objects.count(),
+    ) == counts_before
     assert AuditEvent.objects.count() == events_before
 
 
@@ -95,5 +123,16 @@ def test_the_demo_command_prints_the_logins(capsys):
     call_command("demo")
     out = capsys.readouterr().out
     assert "演示账号" in out
-    for username in ["admin", "nanqiao", "touqiao", "zhian", "jingzhen", "officer-nq", "grid-nq", "grid-tq", "angsu", "grid-as"]:
+    for username in [
+        "admin",
+        "nanqiao",
+        "touqiao",
+        "zhian",
+        "jingzhen",
+        "officer-nq",
+        "grid-nq",
+        "grid-tq",
+        "angsu",
+        "grid-as",
+    ]:
         assert username in out

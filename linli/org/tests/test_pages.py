@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from linli.audit.models import AuditEvent
-from linli.conftest import ANGSU_TOWN, JINGZHEN, NANQIAO, NQ_COMMUNITY, NQ_COMMUNITY_3, NQ_GRID, TOUQIAO, TQ_GRID, ZHIAN
+from linli.conftest import (
+    ANGSU_TOWN,
+    NANQIAO,
+    NQ_COMMUNITY,
+    NQ_COMMUNITY_3,
+    NQ_GRID,
+    TOUQIAO,
+    TQ_GRID,
+    ZHIAN,
+)
 from linli.org.models import SupportPoint, Unit
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +128,9 @@ def _new_point(client, code, name="测试平安屋"):
     )
 
 
-@pytest.mark.parametrize(("username", "code"), [("nanqiao", NQ_GRID), ("officer-nq", NQ_COMMUNITY), ("admin", TOUQIAO)])
+@pytest.mark.parametrize(
+    ("username", "code"), [("nanqiao", NQ_GRID), ("officer-nq", NQ_COMMUNITY), ("admin", TOUQIAO)]
+)
 def test_manager_adds_a_support_point(client_for, username, code):
     response = _new_point(client_for(username), code)
     assert response.status_code == 302
@@ -129,7 +140,10 @@ def test_manager_adds_a_support_point(client_for, username, code):
     assert event.unit_path == code
 
 
-@pytest.mark.parametrize(("username", "code"), [("grid-nq", NQ_GRID), ("squad-nq", NQ_GRID), ("auditor", NANQIAO), ("zhian", NANQIAO)])
+@pytest.mark.parametrize(
+    ("username", "code"),
+    [("grid-nq", NQ_GRID), ("squad-nq", NQ_GRID), ("auditor", NANQIAO), ("zhian", NANQIAO)],
+)
 def test_read_only_personas_get_403(client_for, username, code):
     client = client_for(username)
     assert client.get(f"/units/{code}/support-points/new/").status_code == 403
@@ -139,7 +153,9 @@ def test_read_only_personas_get_403(client_for, username, code):
     assert not SupportPoint.objects.filter(name="测试平安屋").exists()
 
 
-@pytest.mark.parametrize(("username", "code"), [("touqiao", NQ_GRID), ("grid-tq", NQ_GRID), ("officer-nq", NQ_COMMUNITY_3)])
+@pytest.mark.parametrize(
+    ("username", "code"), [("touqiao", NQ_GRID), ("grid-tq", NQ_GRID), ("officer-nq", NQ_COMMUNITY_3)]
+)
 def test_outsiders_get_404_when_adding(client_for, username, code):
     assert _new_point(client_for(username), code).status_code == 404
     assert not SupportPoint.objects.filter(name="测试平安屋").exists()
@@ -148,13 +164,15 @@ def test_outsiders_get_404_when_adding(client_for, username, code):
 def test_bad_support_point_input_gets_chinese_errors_and_nothing_is_written(client_for):
     client = client_for("nanqiao")
     before = SupportPoint.objects.count()
-    response = client.post(f"/units/{NQ_COMMUNITY}/support-points/new/", {"kind": "bogus", "name": "   ", "phone": "abc"})
+    response = client.post(
+        f"/units/{NQ_COMMUNITY}/support-points/new/", {"kind": "bogus", "name": "   ", "phone": "abc"}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "选择一个有效的选项" in body
     assert "这个字段是必填项" in body or "请填写名称" in body
     assert "电话只能包含数字" in body
-    existing = SupportPoint.objects.filter(unit__code=NQ_COMMUNITY).first()
+    existing = SupportPoint.objects.filter(unit__code=NQ_COMMUNITY).order_by("pk")[0]
     duplicate = client.post(
         f"/units/{NQ_COMMUNITY}/support-points/new/", {"kind": "police_office", "name": existing.name}
     )
@@ -163,7 +181,7 @@ def test_bad_support_point_input_gets_chinese_errors_and_nothing_is_written(clie
 
 
 def test_edit_support_point_scopes(client_for):
-    point = SupportPoint.objects.filter(unit__code=NQ_COMMUNITY).first()
+    point = SupportPoint.objects.filter(unit__code=NQ_COMMUNITY).order_by("pk")[0]
     url = f"/support-points/{point.pk}/edit/"
     data = {"kind": point.kind, "name": point.name, "phone": "021-12345678", "opening_hours": "8:30-17:00"}
     assert client_for("grid-tq").post(url, data).status_code == 404

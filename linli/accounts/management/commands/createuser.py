@@ -44,7 +44,9 @@ class Command(BaseCommand):
                     password=password,
                     phone=options["phone"],
                 )
-                membership_grant(actor=None, user=user, unit=unit, role=options["role"], title=options["title"])
+                membership_grant(
+                    actor=None, user=user, unit=unit, role=options["role"], title=options["title"]
+                )
         except ServiceError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"已创建账号 {user.username}：{unit.name} · {Role(options['role']).label}")
