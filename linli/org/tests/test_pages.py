@@ -201,3 +201,21 @@ def test_audit_log_is_for_auditors_and_admins(client_for):
     assert client_for("admin").get("/audit/").status_code == 200
     assert client_for("grid-nq").get("/audit/").status_code == 403
     assert client_for("nanqiao").get("/audit/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("username", "expected", "absent"),
+    [
+        ("grid-nq", ["第一网格", "网格员"], ["头桥派出所", "南桥派出所</a>"]),
+        ("nanqiao", ["南桥派出所", "派出所/镇街办公室"], ["头桥派出所"]),
+        ("zhian", ["治安支队", "南桥派出所", "金海派出所"], ["头桥派出所"]),
+        ("angsu", ["昂素镇"], ["奉贤区"]),
+        ("auditor", ["奉贤区", "审计"], ["昂素镇"]),
+    ],
+)
+def test_home_page_shows_the_users_scope(client_for, username, expected, absent):
+    body = client_for(username).get("/").content.decode()
+    for text in expected:
+        assert text in body
+    for text in absent:
+        assert text not in body
