@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "linli.audit",
     "linli.accounts",
     "linli.org",
+    "linli.registry",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,212 @@
+"""一标三实: standard addresses, actual population, actual housing and actual businesses (R1–R3).
+
+Every row carries `unit_path`, the path of the grid it lies in, so that scoping a list to a user's
+subtrees is one index range (linli.core.paths.subtree_q) without joining the unit tree.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.fields import PathField
+
+
+class Address(models.Model):
+    """A standard address (标准地址), down to the room where there is one."""
+
+    # Stable: derived from the district and the canonical key, so a re-import finds the same row.
+    code = models.CharField(_("地址编码"), max_length=40, unique=True)
+    district_code = models.CharField(_("区县编码"), max_length=20)
+    # Canonical form from linli.lib.address ("育秀路|100弄|12号|3幢|2单元|401室").
+    key = models.CharField(_("规范键"), max_length=255)
+    grid = models.ForeignKey("org.Unit", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+")
+    unit_path = PathField(_("网格路径"), max_length=255)
+    locality = models.CharField(_("路/街/村"), max_length=100)
+    lane = models.CharField(_("弄/巷"), max_length=20, blank=True)
+    number = models.CharField(_("号"), max_length=20, blank=True)
+    building = models.CharField(_("幢"), max_length=20, blank=True)
+    unit_no = models.CharField(_("单元"), max_length=20, blank=True)
+    room = models.CharField(_("室"), max_length=20, blank=True)
+    full_text = models.CharField(_("地址"), max_length=255)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("标准地址")
+        verbose_name_plural = _("标准地址")
+        constraints = [
+            models.UniqueConstraint(fields=["district_code", "key"], name="address_unique_key_per_district"),
+        ]
+        indexes = [
+            # addresses_visible_to: a subtree's addresses in address order.
+            models.Index(fields=["unit_path", "key"], name="address_scope_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_text
+
+
+class Resident(models.Model):
+    """A person of the actual population (实有人口)."""
+
+    class DocumentKind(models.TextChoices):
+        ID_CARD = "id_card", _("居民身份证")
+        PASSPORT = "passport", _("护照")
+        OTHER = "other", _("其他证件")
+        NONE = "none", _("无证件")
+
+    class ResidenceType(models.TextChoices):
+        REGISTERED = "registered", _("户籍")
+        PERMANENT = "permanent", _("常住")
+        FLOATING = "floating", _("流动")
+        TEMPORARY = "temporary", _("临时")
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("在住")
+        MOVED_OUT = "moved_out", _("迁出")
+        DECEASED = "deceased", _("死亡")
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+        UNKNOWN = "", _("未知")
+
+    name = models.CharField(_("姓名"), max_length=50)
+    document_kind = models.CharField(_("证件类型"), max_length=10, choices=DocumentKind.choices)
+    # NULL for people without an ID card; unique where present (both databases allow many NULLs).
+    id_number = models.CharField(_("公民身份号码"), max_length=18, null=True, blank=True, unique=True)
+    other_document_number = models.CharField(_("其他证件号码"), max_length=40, blank=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Search by the last four digits of a phone without scanning every phone.
+    phone_last4 = models.CharField(_("电话后四位"), max_length=4, blank=True)
+    residence_type = models.CharField(_("人口类型"), max_length=12, choices=ResidenceType.choices)
+    address = models.ForeignKey(
+        Address,
+        verbose_name=_("现住址"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
+    unit_path = PathField(_("网格路径"), max_length=255)
+    household_number = models.CharField(_("户号"), max_length=30, blank=True)
+    relation_to_head = models.CharField(_("与户主关系"), max_length=20, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PRESENT)
+    # Basic information complete (一标三实采集率, R6): set by the services that write the row.
+    is_complete = models.BooleanField(_("信息完整"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("实有人口")
+        verbose_name_plural = _("实有人口")
+        indexes = [
+            # residents_visible_to ordered by name; search by name within a scope.
+            models.Index(fields=["unit_path", "name"], name="resident_scope_name"),
+            # search by the last four digits of a phone within a scope.
+            models.Index(fields=["phone_last4", "unit_path"], name="resident_phone_last4"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(document_kind="id_card") | models.Q(id_number__isnull=False),
+                name="resident_id_card_has_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResidentStatusChange(models.Model):
+    """Moved in, moved out, deceased: kept as history, never overwritten (R2)."""
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="status_changes"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Resident.Status.choices)
+    effective_on = models.DateField(_("生效日期"))
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("人口变动")
+        verbose_name_plural = _("人口变动")
+        ordering = ["resident", "effective_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.resident} {self.get_status_display()} {self.effective_on}"
+
+
+class Housing(models.Model):
+    """A dwelling of the actual housing (实有房屋) at a standard address."""
+
+    class Usage(models.TextChoices):
+        OWNER_OCCUPIED = "owner", _("自住")
+        RENTED = "rented", _("出租")
+        VACANT = "vacant", _("空置")
+        GROUP_RENTAL = "group_rental", _("群租")
+
+    address = models.OneToOneField(
+        Address, verbose_name=_("地址"), on_delete=models.PROTECT, related_name="housing"
+    )
+    unit_path = PathField(_("网格路径"), max_length=255, db_index=True)
+    usage = models.CharField(_("使用情况"), max_length=12, choices=Usage.choices)
+    owner_name = models.CharField(_("房主姓名"), max_length=50, blank=True)
+    owner_phone = models.CharField(_("房主电话"), max_length=30, blank=True)
+    tenant_count = models.PositiveSmallIntegerField(_("承租人数"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("实有房屋")
+        verbose_name_plural = _("实有房屋")
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.get_usage_display()}"
+
+
+class Business(models.Model):
+    """An enterprise, shop or special trade of the actual units (实有单位)."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业")
+        SHOP = "shop", _("商铺")
+        SPECIAL_TRADE = "special_trade", _("特种行业")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=15, choices=Kind.choices)
+    # 统一社会信用代码 (18 characters, GB 32100); many small shops have none.
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True)
+    address = models.ForeignKey(
+        Address,
+        verbose_name=_("地址"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="businesses",
+    )
+    unit_path = PathField(_("网格路径"), max_length=255, db_index=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("实有单位")
+        verbose_name_plural = _("实有单位")
+        indexes = [models.Index(fields=["unit_path", "name"], name="business_scope_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,66 @@
+"""Permission-bearing reads of the registry. Lists are masked on the server; detail reads are audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from linli.accounts.selectors import scope_for
+from linli.audit.services import audit_record
+from linli.core import paths
+from linli.core.masking import mask_id_number, mask_phone
+from linli.registry.models import Address, Resident
+
+
+def residents_visible_to(*, user: Any) -> QuerySet[Resident]:
+    """Residents in the user's geographic subtrees (departments see none: X1)."""
+    scope = scope_for(user)
+    return Resident.objects.filter(paths.any_subtree_q("unit_path", scope.full_roots)).select_related(
+        "address"
+    )
+
+
+def addresses_visible_to(*, user: Any) -> QuerySet[Address]:
+    scope = scope_for(user)
+    return Address.objects.filter(paths.any_subtree_q("unit_path", scope.full_roots))
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    """What a list or search result shows of a resident: numbers masked."""
+
+    id: int
+    name: str
+    id_number: str
+    phone: str
+    residence_type: str
+    address: str
+    status: str
+
+
+def resident_row(resident: Resident) -> ResidentRow:
+    return ResidentRow(
+        id=resident.pk,
+        name=resident.name,
+        id_number=mask_id_number(resident.id_number or ""),
+        phone=mask_phone(resident.phone),
+        residence_type=resident.get_residence_type_display(),
+        address=str(resident.address) if resident.address_id and resident.address else "",
+        status=resident.get_status_display(),
+    )
+
+
+def get_resident_for_user(user: Any, resident_id: int, *, reason: str = "") -> Resident:
+    """One resident the user may see; "absent" and "not yours" are the same 404. The read is audited."""
+    resident = Resident.objects.select_related("address").filter(pk=resident_id).first()
+    if resident is None:
+        raise Http404
+    if not scope_for(user).covers(resident.unit_path):
+        raise Http404
+    audit_record(
+        actor=user, action="resident.view", obj=resident, unit_path=resident.unit_path, reason=reason
+    )
+    return resident
