@@ -35,7 +35,11 @@ def _with_counts(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
         .values("n")
     )
     return queryset.annotate(
-        child_count=Count("children", distinct=True),
+        child_count=Count(
+            "children",
+            filter=Q(children__is_active=True) & ~Q(children__kind=Unit.Kind.DEPARTMENT),
+            distinct=True,
+        ),
         grid_count=Coalesce(Subquery(grids_below, output_field=IntegerField()), 0),
     )
 
@@ -93,9 +97,13 @@ def liaison_departments_of(*, unit: Unit) -> QuerySet[Unit]:
 
 
 def support_points_of(*, unit: Unit) -> QuerySet[SupportPoint]:
-    """Support points of the unit and of the units under it (the caller has already accessed `unit`)."""
+    """Support points of the unit and of its direct children (the caller has already accessed `unit`).
+
+    One level down only: a district page listing every 警务室 of 300 committees would be too heavy for
+    a phone, and each station's page lists its own.
+    """
     return (
-        SupportPoint.objects.filter(paths.subtree_q("unit__path", unit.path), is_active=True)
+        SupportPoint.objects.filter(Q(unit=unit) | Q(unit__parent=unit), is_active=True)
         .select_related("unit")
         .order_by("unit__path", "kind", "name")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -87,6 +88,7 @@ def support_point_new(request: HttpRequest, code: str) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            messages.success(request, f"已新增服务点位“{data['name']}”")
             return redirect("unit-detail", code=unit.code)
     return render(request, "org/support_point_form.html", {"unit": unit, "form": form, "point": None})
 
@@ -120,5 +122,6 @@ def support_point_edit(request: HttpRequest, point_id: int) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            messages.success(request, f"已保存服务点位“{point.name}”")
             return redirect("unit-detail", code=point.unit.code)
     return render(request, "org/support_point_form.html", {"unit": point.unit, "form": form, "point": point})

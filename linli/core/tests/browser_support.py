@@ -94,7 +94,9 @@ def _run(args: list[str], env: dict[str, str], timeout: float) -> None:
         env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
     if result.returncode != 0:
-        raise ServerError(f"`linli {' '.join(args)}` failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+        raise ServerError(
+            f"`linli {' '.join(args)}` failed ({result.returncode}):\n{result.stdout}{result.stderr}"
+        )
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -114,7 +116,9 @@ def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path, timeo
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ServerError(f"`linli serve` exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            raise ServerError(
+                f"`linli serve` exited with {proc.returncode}:\n{log.read_text(errors='replace')}"
+            )
         try:
             with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
@@ -122,7 +126,9 @@ def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path, timeo
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.2)
-    raise ServerError(f"`linli serve` did not answer /healthz within {timeout:.0f} s:\n{log.read_text(errors='replace')}")
+    raise ServerError(
+        f"`linli serve` did not answer /healthz within {timeout:.0f} s:\n{log.read_text(errors='replace')}"
+    )
 
 
 @contextmanager

@@ -61,6 +61,27 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+def test_pages_load_only_their_own_small_assets(page: Any, base_url: str) -> None:
+    """The stylesheet and htmx come from linli itself (no CDN, no web fonts) and a page stays small."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    login(page, base_url, "nanqiao")
+    response = page.goto(base_url + "/units/")
+    assert response is not None
+    assert all(url.startswith(base_url + "/") for url in requested), requested
+    size = len(response.body())
+    for path, kind in (("/static/linli/linli.css", "text/css"), ("/static/vendor/htmx.min.js", "javascript")):
+        assert base_url + path in requested
+        asset = page.request.get(base_url + path)
+        assert asset.status == 200, f"{path} answered {asset.status}: is linli/static on STATICFILES_DIRS?"
+        assert kind in asset.headers.get("content-type", "")
+        size += len(asset.body())
+    assert size < 100_000, f"/units/ with its assets is {size} bytes"
+    assert page.evaluate("typeof htmx") == "object"
+    # The stylesheet applies: the top bar sticks to the top of the screen.
+    assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).position") == "sticky"
+
+
 def test_grid_worker_sees_only_their_grid(page: Any, base_url: str) -> None:
     login(page, base_url, "grid-nq")
     assert page.url == base_url + "/"
@@ -100,6 +121,7 @@ def test_station_expands_tree_on_a_phone(page: Any, base_url: str) -> None:
     page.set_viewport_size({"width": 360, "height": 780})
     login(page, base_url, "nanqiao")
     page.goto(base_url + "/units/")
+    assert page.evaluate("typeof htmx") == "object", "htmx did not load: the tree cannot expand"
     # Nothing sticks out sideways on a narrow phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 

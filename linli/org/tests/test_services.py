@@ -57,6 +57,7 @@ def test_liaison_links_only_departments_to_stations_of_their_district(persona):
     link = liaison_link(actor=persona("admin"), department=department, station=Unit.objects.get(code=NANQIAO))
     assert link.station.code == NANQIAO
     with pytest.raises(ServiceError):
-        liaison_link(actor=persona("admin"), department=department, station=Unit.objects.get(code="150623.01"))
+        angsu = Unit.objects.get(code="150623.01")
+        liaison_link(actor=persona("admin"), department=department, station=angsu)
     with pytest.raises(ServiceError):
         liaison_link(actor=persona("admin"), department=department, station=Unit.objects.get(code=NQ_GRID))
