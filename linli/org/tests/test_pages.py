@@ -114,8 +114,9 @@ def test_station_page_names_its_liaison_department(client_for):
 
 def test_angsu_uses_its_own_level_labels(client_for):
     body = client_for("angsu").get(f"/units/{ANGSU_TOWN}/").content.decode()
-    assert "嘎查·社区" in body
-    assert "镇" in body
+    assert "下级嘎查·社区" in body
+    assert "个嘎查·社区" in body
+    assert "社区/村" not in body
 
 
 # Support points: managing is for offices, officers and admins; grid workers and auditors read only.
