@@ -44,6 +44,14 @@ def scope_for(user: Any) -> Scope:
     return scope
 
 
+def require_capability(actor: Any, capability: str, path: str) -> None:
+    """Services call this before a write. `actor=None` is the system itself (demo, operator commands)."""
+    from linli.core.errors import ServiceError
+
+    if actor is not None and not scope_for(actor).can(capability, path):
+        raise ServiceError("您没有在该单位执行此操作的权限")
+
+
 def forget_scope(user: Any) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

@@ -15,16 +15,10 @@ from django.utils import timezone
 
 from linli.accounts.models import ApiToken, Membership, User
 from linli.accounts.roles import ROLE_UNIT_KINDS, Capability, Role
-from linli.accounts.selectors import forget_scope, scope_for
+from linli.accounts.selectors import forget_scope, require_capability
 from linli.audit.services import audit_record
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-
-
-def _require(actor: Any, capability: str, unit: Unit) -> None:
-    # `actor=None` is the system itself (demo loader, console commands run by the operator).
-    if actor is not None and not scope_for(actor).can(capability, unit.path):
-        raise ServiceError("您没有在该单位执行此操作的权限")
 
 
 @transaction.atomic
@@ -59,7 +53,7 @@ def user_create(
 @transaction.atomic
 def membership_grant(*, actor: Any, user: User, unit: Unit, role: Role | str, title: str = "") -> Membership:
     """Give `user` the role on `unit` (and so on its subtree)."""
-    _require(actor, Capability.MANAGE_ACCOUNTS, unit)
+    require_capability(actor, Capability.MANAGE_ACCOUNTS, unit.path)
     if unit.kind not in ROLE_UNIT_KINDS[Role(role)]:
         raise ServiceError(f"“{Role(role).label}”不能设在“{unit.level_label}”一级", field="role")
     membership, created = Membership.objects.get_or_create(
@@ -82,7 +76,7 @@ def membership_grant(*, actor: Any, user: User, unit: Unit, role: Role | str, ti
 
 @transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership, reason: str) -> Membership:
-    _require(actor, Capability.MANAGE_ACCOUNTS, membership.unit)
+    require_capability(actor, Capability.MANAGE_ACCOUNTS, membership.unit.path)
     if not reason.strip():
         raise ServiceError("请填写撤销原因", field="reason")
     membership.is_active = False

@@ -9,17 +9,11 @@ from django.db import IntegrityError, transaction
 
 from linli.accounts.models import User
 from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.selectors import require_capability, scope_for
 from linli.audit.services import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.org.models import LevelScheme, Liaison, SupportPoint, Unit
-
-
-def _require(actor: Any, capability: str, path: str) -> None:
-    # `actor=None` is the system itself (demo loader, console commands run by the operator).
-    if actor is not None and not scope_for(actor).can(capability, path):
-        raise ServiceError("您没有在该单位执行此操作的权限")
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -56,7 +50,7 @@ def unit_create(
 ) -> Unit:
     """Add a geographic unit under `parent` (a district when parent is None)."""
     if parent is not None:
-        _require(actor, Capability.MANAGE_UNITS, parent.path)
+        require_capability(actor, Capability.MANAGE_UNITS, parent.path)
         if parent.is_department or parent.depth >= 3:
             raise ServiceError(f"“{parent.name}”下不能再设下级单位")
     if not paths.is_valid_segment(segment):
@@ -90,7 +84,7 @@ def department_create(
     *, actor: Any, district: Unit, segment: str, name: str, phone: str = "", sort_order: int = 0
 ) -> Unit:
     """Add a department (治安支队 …) to a district, outside its geographic tree."""
-    _require(actor, Capability.MANAGE_UNITS, district.path)
+    require_capability(actor, Capability.MANAGE_UNITS, district.path)
     if district.kind != Unit.Kind.DISTRICT:
         raise ServiceError("部门只能设在区县之下")
     if not paths.is_valid_segment(segment):
@@ -132,7 +126,7 @@ def liaison_link(*, actor: Any, department: Unit, station: Unit) -> Liaison:
         raise ServiceError("联系片区只能由部门联系派出所/镇街")
     if department.parent_id != station.parent_id:
         raise ServiceError("部门只能联系本区县的派出所/镇街")
-    _require(actor, Capability.MANAGE_UNITS, station.path)
+    require_capability(actor, Capability.MANAGE_UNITS, station.path)
     liaison, created = Liaison.objects.get_or_create(department=department, station=station)
     if created:
         audit_record(actor=actor, action="liaison.link", obj=liaison, unit_path=station.path)
@@ -150,7 +144,7 @@ def support_point_create(
     phone: str = "",
     opening_hours: str = "",
 ) -> SupportPoint:
-    _require(actor, Capability.MANAGE_UNITS, unit.path)
+    require_capability(actor, Capability.MANAGE_UNITS, unit.path)
     if unit.is_department:
         raise ServiceError("服务点位只能设在辖区单位下")
     point = SupportPoint(
@@ -178,7 +172,7 @@ def support_point_update(
     opening_hours: str,
     is_active: bool,
 ) -> SupportPoint:
-    _require(actor, Capability.MANAGE_UNITS, point.unit.path)
+    require_capability(actor, Capability.MANAGE_UNITS, point.unit.path)
     point.name = name.strip()
     point.address = address
     point.phone = phone
@@ -198,7 +192,7 @@ def support_point_update(
 @transaction.atomic
 def unit_assign_responsible(*, actor: Any, unit: Unit, user: User | None, reason: str = "") -> Unit:
     """Name the community officer of a community or the grid leader of a grid (O5)."""
-    _require(actor, Capability.MANAGE_UNITS, unit.path)
+    require_capability(actor, Capability.MANAGE_UNITS, unit.path)
     if unit.kind not in (Unit.Kind.COMMUNITY, Unit.Kind.GRID):
         raise ServiceError("只有社区/村和网格需要指定责任人")
     if user is not None and not scope_for(user).covers(unit.path):
