@@ -165,6 +165,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LINLI_DEFAULT_LEVEL_LABELS = env_list("LINLI_LEVEL_LABELS", ["区", "派出所", "居村委", "网格"])
 LINLI_DEMO_PASSWORD = env_str("LINLI_DEMO_PASSWORD", "linli-demo-2026")
 LINLI_API_TOKEN_DAYS = env_int("LINLI_API_TOKEN_DAYS", 30, minimum=1, maximum=365)
+LINLI_IMPORT_MAX_ROWS = env_int("LINLI_IMPORT_MAX_ROWS", 2_000_000, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -93,6 +93,8 @@ class Resident(models.Model):
         related_name="residents",
     )
     unit_path = PathField(_("网格路径"), max_length=255)
+    # The address as the source wrote it, kept until it is matched to a standard address.
+    reported_address = models.CharField(_("登记地址"), max_length=255, blank=True)
     household_number = models.CharField(_("户号"), max_length=30, blank=True)
     relation_to_head = models.CharField(_("与户主关系"), max_length=20, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PRESENT)

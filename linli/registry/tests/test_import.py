@@ -1,0 +1,188 @@
+"""Importing residents: validation report, all-or-nothing writes, re-imports, hostile files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from linli.audit.models import AuditEvent
+from linli.conftest import NQ_COMMUNITY, NQ_GRID, TQ_GRID
+from linli.core.errors import ServiceError
+from linli.lib.idcard import make_id_number
+from linli.org.models import Unit
+from linli.registry.importing import ImportFileError, import_residents, report_rows
+from linli.registry.models import Resident
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["姓名", "身份证号", "联系电话", "人口类型", "现住址"]
+
+
+def _id(n: int, sex: str = "M") -> str:
+    return make_id_number(
+        "310120", date(1950 + n % 50, 1 + n % 12, 1 + n % 28), 10 + 2 * n + (sex == "M"), sex
+    )
+
+
+def _good_rows(n: int) -> list[list[str]]:
+    return [[f"居民{i}", _id(i), f"1380000{i:04d}", "户籍", f"育秀路{i}号"] for i in range(n)]
+
+
+def _csv(tmp_path: Path, rows: list[list[str]], encoding: str = "utf-8-sig", name: str = "r.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding=encoding)
+    return path
+
+
+def _xlsx(tmp_path: Path, rows: list[list[object]], name: str = "r.xlsx") -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def grid():
+    return Unit.objects.get(code=NQ_GRID)
+
+
+def test_a_good_csv_is_imported_and_audited(tmp_path, persona, grid):
+    report = import_residents(
+        actor=persona("nanqiao"), path=_csv(tmp_path, [HEADER, *_good_rows(5)]), unit=grid
+    )
+    assert (report.total_rows, report.created, report.errors, report.written) == (5, 5, [], True)
+    resident = Resident.objects.get(name="居民3")
+    assert resident.unit_path == NQ_GRID
+    assert resident.sex == "M"
+    assert resident.phone_last4 == "0003"
+    assert AuditEvent.objects.filter(action="resident.import", actor_username="nanqiao").exists()
+
+
+def test_gbk_csv_and_xlsx_with_numeric_cells_are_read(tmp_path, persona, grid):
+    gbk = import_residents(
+        actor=None, path=_csv(tmp_path, [HEADER, *_good_rows(3)], encoding="gbk"), unit=grid
+    )
+    assert gbk.created == 3
+    rows: list[list[object]] = [["姓名", "公民身份号码", "手机号"], ["数字格", _id(77), 13912345678]]
+    xlsx = import_residents(actor=None, path=_xlsx(tmp_path, rows), unit=grid)
+    assert (xlsx.created, xlsx.errors) == (1, [])
+    assert Resident.objects.get(name="数字格").phone == "13912345678"
+
+
+def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(tmp_path, grid):
+    rows = [HEADER, *_good_rows(3)]
+    rows.insert(2, ["坏校验", _id(50)[:17] + ("0" if _id(50)[17] != "0" else "1"), "", "户籍", ""])
+    rows.insert(4, ["坏日期", "310120199002301234", "12345", "外星", ""])
+    report = import_residents(actor=None, path=_csv(tmp_path, rows), unit=grid)
+    assert not report.written
+    assert Resident.objects.count() == 0
+    by_row = {(e.row, e.column) for e in report.errors}
+    assert (3, "公民身份号码") in by_row
+    assert {(5, "公民身份号码"), (5, "联系电话"), (5, "人口类型")} <= by_row
+    assert report.rejected_rows == 2
+    assert next(report_rows(report)) == ["行号", "列", "问题"]
+    assert any("出生日期" in e.message for e in report.errors)
+
+
+def test_the_user_may_write_only_the_valid_rows(tmp_path, grid):
+    rows = [HEADER, *_good_rows(3), ["", _id(90), "", "", ""]]
+    report = import_residents(actor=None, path=_csv(tmp_path, rows), unit=grid, write_valid_rows=True)
+    assert (report.created, report.rejected_rows, report.written) == (3, 1, True)
+    assert report.errors[0].row == 5
+
+
+def test_dry_run_writes_nothing(tmp_path, grid):
+    report = import_residents(
+        actor=None, path=_csv(tmp_path, [HEADER, *_good_rows(4)]), unit=grid, dry_run=True
+    )
+    assert (report.total_rows, report.written) == (4, False)
+    assert Resident.objects.count() == 0
+
+
+def test_reimport_updates_instead_of_duplicating(tmp_path, grid):
+    path = _csv(tmp_path, [HEADER, *_good_rows(4)])
+    import_residents(actor=None, path=path, unit=grid)
+    again = import_residents(actor=None, path=path, unit=grid)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+    changed = _good_rows(4)
+    changed[1][2] = "13999999999"
+    third = import_residents(actor=None, path=_csv(tmp_path, [HEADER, *changed], name="b.csv"), unit=grid)
+    assert (third.created, third.updated, third.unchanged) == (0, 1, 3)
+    assert Resident.objects.count() == 4
+
+
+def test_a_duplicate_id_inside_one_file_is_an_error(tmp_path, grid):
+    rows = [HEADER, *_good_rows(2), ["重复", _id(1), "", "", ""]]
+    report = import_residents(actor=None, path=_csv(tmp_path, rows), unit=grid)
+    assert report.errors[0].row == 4
+    assert "第 3 行" in report.errors[0].message
+
+
+def _zip_bomb(tmp_path: Path) -> Path:
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (50 * 1024 * 1024))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: ((p / "e.csv").write_bytes(b"") and None) or p / "e.csv", "文件是空的"),
+        (lambda p: _csv(p, [["姓名", "电话"], ["张三", "13800000000"]]), "缺少必需的列：公民身份号码"),
+        (lambda p: _csv(p, [HEADER]), "只有表头"),
+        (lambda p: (p / "fake.xlsx").write_bytes(b"PK\x03\x04garbage") and p / "fake.xlsx", "文件已损坏"),
+        (
+            lambda p: (p / "img.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00") and p / "img.xlsx",
+            "不是文本表格",
+        ),
+        (_zip_bomb, "压缩炸弹"),
+        (lambda p: p / "missing.csv", "找不到文件"),
+    ],
+)
+def test_hostile_or_broken_files_get_a_clear_error_and_change_nothing(tmp_path, grid, make, message):
+    with pytest.raises(ImportFileError, match=message):
+        import_residents(actor=None, path=make(tmp_path), unit=grid)
+    assert Resident.objects.count() == 0
+
+
+def test_a_file_over_the_row_limit_is_refused(tmp_path, grid, settings):
+    settings.LINLI_IMPORT_MAX_ROWS = 3
+    with pytest.raises(ImportFileError, match="上限"):
+        import_residents(actor=None, path=_csv(tmp_path, [HEADER, *_good_rows(5)]), unit=grid)
+    assert Resident.objects.count() == 0
+
+
+def test_scope_and_target_are_checked(tmp_path, persona, grid):
+    path = _csv(tmp_path, [HEADER, *_good_rows(1)])
+    with pytest.raises(ServiceError, match="权限"):
+        import_residents(actor=persona("touqiao"), path=path, unit=grid)
+    with pytest.raises(ServiceError, match="权限"):
+        import_residents(actor=persona("grid-nq"), path=path, unit=grid)
+    with pytest.raises(ImportFileError, match="网格"):
+        import_residents(actor=persona("nanqiao"), path=path, unit=Unit.objects.get(code=NQ_COMMUNITY))
+
+
+def test_the_command_reports_and_refuses_partial_writes(tmp_path):
+    rows = [HEADER, *_good_rows(2), ["", "bad", "", "", ""]]
+    out, err = io.StringIO(), io.StringIO()
+    report_path = tmp_path / "report.csv"
+    source = str(_csv(tmp_path, rows))
+    args = ["import", "residents", source, "--unit", TQ_GRID, "--report", str(report_path)]
+    call_command(*args, stdout=out, stderr=err)
+    assert "未写入" in out.getvalue()
+    assert "第 4 行" in err.getvalue()
+    assert "行号,列,问题" in report_path.read_text(encoding="utf-8-sig")
+    assert Resident.objects.count() == 0
+    with pytest.raises(CommandError, match="找不到单位"):
+        call_command("import", "residents", str(_csv(tmp_path, rows)), "--unit", "nope")
