@@ -25,16 +25,38 @@ class Capability(models.TextChoices):
     MANAGE_ACCOUNTS = "manage_accounts", _("管理账号")
     # Read the audit log of the units in scope.
     VIEW_AUDIT = "view_audit", _("查看审计日志")
+    # See a full ID or phone number instead of the masked one (asks for a reason; audited).
+    REVEAL_PERSONAL = "reveal_personal", _("查看完整证件号码和电话")
+    # Import and change registry rows (residents, addresses, housing, businesses).
+    MANAGE_REGISTRY = "manage_registry", _("管理一标三实")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: frozenset({Capability.VIEW}),
-    Role.SQUAD_LEADER: frozenset({Capability.VIEW}),
-    Role.COMMUNITY_OFFICER: frozenset({Capability.VIEW, Capability.MANAGE_UNITS}),
-    Role.STATION_OFFICE: frozenset({Capability.VIEW, Capability.MANAGE_UNITS, Capability.MANAGE_ACCOUNTS}),
+    # A grid worker calls and visits the people of their grid: full numbers on request, with a reason.
+    Role.GRID_WORKER: frozenset({Capability.VIEW, Capability.REVEAL_PERSONAL}),
+    Role.SQUAD_LEADER: frozenset({Capability.VIEW, Capability.REVEAL_PERSONAL}),
+    Role.COMMUNITY_OFFICER: frozenset(
+        {Capability.VIEW, Capability.MANAGE_UNITS, Capability.REVEAL_PERSONAL, Capability.MANAGE_REGISTRY}
+    ),
+    Role.STATION_OFFICE: frozenset(
+        {
+            Capability.VIEW,
+            Capability.MANAGE_UNITS,
+            Capability.MANAGE_ACCOUNTS,
+            Capability.REVEAL_PERSONAL,
+            Capability.MANAGE_REGISTRY,
+        }
+    ),
     Role.DEPARTMENT: frozenset({Capability.VIEW}),
     Role.DISTRICT_ADMIN: frozenset(
-        {Capability.VIEW, Capability.MANAGE_UNITS, Capability.MANAGE_ACCOUNTS, Capability.VIEW_AUDIT}
+        {
+            Capability.VIEW,
+            Capability.MANAGE_UNITS,
+            Capability.MANAGE_ACCOUNTS,
+            Capability.VIEW_AUDIT,
+            Capability.REVEAL_PERSONAL,
+            Capability.MANAGE_REGISTRY,
+        }
     ),
     Role.AUDITOR: frozenset({Capability.VIEW, Capability.VIEW_AUDIT}),
 }

@@ -212,3 +212,55 @@ class Business(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way through validation and, if the user chooses, the write (R4)."""
+
+    class Kind(models.TextChoices):
+        RESIDENTS = "residents", _("实有人口")
+        ADDRESSES = "addresses", _("标准地址")
+        HOUSING = "housing", _("实有房屋")
+        BUSINESSES = "businesses", _("实有单位")
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("已上传")
+        VALIDATING = "validating", _("校验中")
+        VALIDATED = "validated", _("已校验")
+        WRITING = "writing", _("写入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    uuid = models.UUIDField(_("编号"), unique=True)
+    kind = models.CharField(_("数据类型"), max_length=12, choices=Kind.choices)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("目标单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = PathField(_("单位路径"), max_length=255, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    # Where the upload is kept under LINLI_VAR_DIR/imports/, relative to that folder.
+    stored_name = models.CharField(_("存储文件"), max_length=100)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.UPLOADED)
+    write_valid_rows = models.BooleanField(_("只写入正确的行"), default=False)
+    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    rejected = models.PositiveIntegerField(_("有误行数"), default=0)
+    # A whole-file problem (wrong format, missing columns …), in Chinese; row errors go to the report.
+    failure = models.CharField(_("失败原因"), max_length=500, blank=True)
+    report_name = models.CharField(_("错误报告文件"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"

@@ -64,3 +64,60 @@ def get_resident_for_user(user: Any, resident_id: int, *, reason: str = "") -> R
         actor=user, action="resident.view", obj=resident, unit_path=resident.unit_path, reason=reason
     )
     return resident
+
+
+def residents_search(
+    *, user: Any, name: str = "", phone_last4: str = "", id_number: str = ""
+) -> QuerySet[Resident]:
+    """Search within scope by name (prefix), the last four digits of a phone, or a full ID number.
+
+    The caller normalises the inputs; an ID number comes from a request body, never from a URL.
+    """
+    queryset = residents_visible_to(user=user)
+    if id_number:
+        return queryset.filter(id_number=id_number)
+    if phone_last4:
+        queryset = queryset.filter(phone_last4=phone_last4)
+    if name:
+        queryset = queryset.filter(name__startswith=name)
+    if not (name or phone_last4):
+        return queryset.none()
+    return queryset.order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class RevealedNumbers:
+    id_number: str
+    phone: str
+
+
+def resident_reveal(*, user: Any, resident: Resident, reason: str) -> RevealedNumbers:
+    """The full ID and phone numbers of a resident the caller has accessed; needs a reason, and is audited."""
+    from linli.accounts.roles import Capability
+    from linli.core.errors import ServiceError
+
+    if not scope_for(user).can(Capability.REVEAL_PERSONAL, resident.unit_path):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise ServiceError("请填写查看完整号码的事由", field="reason")
+    audit_record(
+        actor=user, action="resident.reveal", obj=resident, unit_path=resident.unit_path, reason=reason
+    )
+    return RevealedNumbers(id_number=resident.id_number or "", phone=resident.phone)
+
+
+def get_address_for_user(user: Any, address_id: int) -> Address:
+    address = Address.objects.filter(pk=address_id).first()
+    if address is None:
+        raise Http404
+    if not scope_for(user).covers(address.unit_path):
+        raise Http404
+    return address
+
+
+def residents_at(*, address: Address) -> QuerySet[Resident]:
+    """Who lives at an address the caller has accessed (present residents first)."""
+    return address.residents.order_by("status", "household_number", "name")
