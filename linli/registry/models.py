@@ -122,6 +122,11 @@ class Resident(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def basic_info_complete(self) -> bool:
+        """一标三实 basic information: a document, a phone and a standard address (R6)."""
+        has_document = bool(self.id_number or self.other_document_number)
+        return has_document and bool(self.phone) and self.address_id is not None
+
 
 class ResidentStatusChange(models.Model):
     """Moved in, moved out, deceased: kept as history, never overwritten (R2)."""
@@ -264,3 +269,59 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
+
+
+class AddressReview(models.Model):
+    """A free-text address that matched no standard address, queued for a person to resolve (R1).
+
+    Never attached to a guess: the row stays pending until someone picks the standard address, creates
+    one, or dismisses the text.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待核对")
+        MATCHED = "matched", _("已匹配")
+        DISMISSED = "dismissed", _("已忽略")
+
+    raw_text = models.CharField(_("原始地址"), max_length=255)
+    # The parser's canonical key and what it did not understand, to help the reviewer.
+    parsed_key = models.CharField(_("解析结果"), max_length=255, blank=True)
+    not_understood = models.CharField(_("未能识别"), max_length=255, blank=True)
+    unit_path = PathField(_("单位路径"), max_length=255)
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("人员"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    resolved_address = models.ForeignKey(
+        Address,
+        verbose_name=_("对应标准地址"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核对人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("核对时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待核对地址")
+        verbose_name_plural = _("待核对地址")
+        indexes = [
+            # address_reviews_pending_for: the pending queue of a subtree, oldest first.
+            models.Index(
+                fields=["unit_path", "created_at"],
+                name="address_review_pending",
+                condition=models.Q(state="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.raw_text
