@@ -30,13 +30,14 @@ DISTRICT_PREFIXES = {
 }
 
 
-def address_code(district_code: str, key: str) -> str:
+def address_code(station_path: str, key: str) -> str:
     """A stable code for the standard address with this key: the same on every import and machine."""
-    digest = hashlib.sha256(f"{district_code}|{key}".encode()).hexdigest()[:16].upper()
-    return f"{district_code}-{digest}"
+    digest = hashlib.sha256(f"{station_path}|{key}".encode()).hexdigest()[:16].upper()
+    return f"{station_path.replace(paths.SEPARATOR, '')}-{digest}"
 
 
-def _station_path(path: str) -> str:
+def station_path_of(path: str) -> str:
+    """The station or town a unit path lies in (the path itself for a station)."""
     return paths.SEPARATOR.join(path.split(paths.SEPARATOR)[:2])
 
 
@@ -62,10 +63,10 @@ class AddressIndex:
     """The standard addresses of one station's subtree, keyed for matching many texts in one go."""
 
     def __init__(self, unit_path: str) -> None:
-        self.station_path = _station_path(unit_path)
+        self.station_path = station_path_of(unit_path)
         self.prefixes = DISTRICT_PREFIXES.get(_district_code(unit_path), ())
         self._by_key: dict[str, int] = dict(
-            Address.objects.filter(paths.subtree_q("unit_path", self.station_path)).values_list("key", "id")
+            Address.objects.filter(station_path=self.station_path).values_list("key", "id")
         )
 
     def match(self, text: str) -> Match:
@@ -82,20 +83,21 @@ def address_register(*, actor: Any, grid: Unit, text: str) -> Address:
     if grid.kind != Unit.Kind.GRID:
         raise ServiceError("标准地址须落在网格中", field="grid")
     district = _district_code(grid.path)
+    station = station_path_of(grid.path)
     parts = parse_address(text, strip_prefixes=DISTRICT_PREFIXES.get(district, ()))
     if not parts.understood:
         raise ServiceError(f"地址中有无法识别的部分：“{parts.rest}”", field="text")
     if not parts.road or not (parts.number or parts.lane or parts.building):
         raise ServiceError("标准地址至少要有路/村名和门牌号", field="text")
     key = parts.key()
-    existing = Address.objects.filter(district_code=district, key=key).first()
+    existing = Address.objects.filter(station_path=station, key=key).first()
     if existing is not None:
         if existing.unit_path != grid.path:
             raise ServiceError(f"该地址已登记在其他网格（{existing.code}）", field="text")
         return existing
     address = Address.objects.create(
-        code=address_code(district, key),
-        district_code=district,
+        code=address_code(station, key),
+        station_path=station,
         key=key,
         grid=grid,
         unit_path=grid.path,
@@ -141,7 +143,7 @@ def address_review_resolve(*, actor: Any, review: AddressReview, address: Addres
     require_capability(actor, Capability.MANAGE_REGISTRY, review.unit_path)
     if review.state != AddressReview.State.PENDING:
         raise ServiceError("该地址已经核对过")
-    if address is not None and _station_path(address.unit_path) != _station_path(review.unit_path):
+    if address is not None and station_path_of(address.unit_path) != station_path_of(review.unit_path):
         raise ServiceError("只能对应本派出所（镇）辖区内的标准地址")
     review.state = AddressReview.State.MATCHED if address else AddressReview.State.DISMISSED
     review.resolved_address = address

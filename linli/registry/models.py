@@ -16,9 +16,10 @@ from linli.core.fields import PathField
 class Address(models.Model):
     """A standard address (标准地址), down to the room where there is one."""
 
-    # Stable: derived from the district and the canonical key, so a re-import finds the same row.
-    code = models.CharField(_("地址编码"), max_length=40, unique=True)
-    district_code = models.CharField(_("区县编码"), max_length=20)
+    # Stable: derived from the station and the canonical key, so a re-import finds the same row.
+    code = models.CharField(_("地址编码"), max_length=60, unique=True)
+    # Keys are unique within a station or town: road and village names repeat across a district.
+    station_path = PathField(_("派出所/镇路径"), max_length=255)
     # Canonical form from linli.lib.address ("育秀路|100弄|12号|3幢|2单元|401室").
     key = models.CharField(_("规范键"), max_length=255)
     grid = models.ForeignKey("org.Unit", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+")
@@ -37,7 +38,7 @@ class Address(models.Model):
         verbose_name = _("标准地址")
         verbose_name_plural = _("标准地址")
         constraints = [
-            models.UniqueConstraint(fields=["district_code", "key"], name="address_unique_key_per_district"),
+            models.UniqueConstraint(fields=["station_path", "key"], name="address_unique_key_per_station"),
         ]
         indexes = [
             # addresses_visible_to: a subtree's addresses in address order.

@@ -119,10 +119,16 @@ def test_loading_twice_changes_nothing():
     assert AuditEvent.objects.count() == events_before
 
 
-def test_the_demo_command_prints_the_logins(capsys):
+def test_the_demo_command_prints_the_logins(capsys, monkeypatch):
+    # The population part is tested in linli/registry/tests/test_demo.py; here, one station of it.
+    from linli.core.management.commands import demo
+    from linli.registry.demo import load_registry_demo
+
+    monkeypatch.setattr(demo, "load_registry_demo", lambda **kw: load_registry_demo(under="310120.27", **kw))
     call_command("demo")
     out = capsys.readouterr().out
     assert "演示账号" in out
+    assert "人口与房屋：地址" in out
     for username in [
         "admin",
         "nanqiao",

@@ -47,9 +47,9 @@ def _grid_for(raw: str) -> str:
 
 def _standard(key: str, path: str = NQ_GRID) -> Address:
     road, lane, number, building, unit, room = key.split("|")
-    district = path.split(".")[0]
+    station = ".".join(path.split(".")[:2])
     return Address.objects.create(
-        code=address_code(district, key), district_code=district, key=key, grid=Unit.objects.get(code=path),
+        code=address_code(station, key), station_path=station, key=key, grid=Unit.objects.get(code=path),
         unit_path=path, locality=road, lane=lane, number=number, building=building, unit_no=unit, room=room,
         full_text="".join(key.split("|")),
     )  # fmt: skip
@@ -98,7 +98,8 @@ def test_address_register_creates_once_with_a_stable_code(persona):
     first = address_register(actor=persona("nanqiao"), grid=grid, text="南桥镇育秀路１００弄１２号４０１室")
     again = address_register(actor=persona("nanqiao"), grid=grid, text="育秀路100弄12-401")
     assert first.pk == again.pk
-    assert first.code == address_code("310120", "育秀路|100弄|12号|||401室")
+    assert first.code == address_code("310120.01", "育秀路|100弄|12号|||401室")
+    assert first.code.startswith("31012001-")
     assert first.full_text == "育秀路100弄12号401室"
     assert AuditEvent.objects.filter(action="address.create").count() == 1
     with pytest.raises(ServiceError, match="其他网格"):
