@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from linli.accounts.roles import Capability
@@ -157,3 +158,64 @@ def address_review_resolve(*, actor: Any, review: AddressReview, address: Addres
         resident.save(update_fields=["address", "is_complete", "updated_at"])
     audit_record(actor=actor, action="address_review.resolve", obj=review, unit_path=review.unit_path)
     return review
+
+
+@dataclass(frozen=True)
+class MatchSummary:
+    matched: int
+    queued: int
+
+
+def residents_match_addresses(*, unit_path: str) -> MatchSummary:
+    """Attach the residents of a subtree whose written address names a standard address; queue the rest.
+
+    Run after an import (the import itself only keeps the text, to stay fast). Each distinct text is
+    parsed once; a text already waiting for review is not queued twice. One transaction per station.
+    """
+    pending = (
+        Resident.objects.filter(paths.subtree_q("unit_path", unit_path), address__isnull=True)
+        .exclude(reported_address="")
+        .values_list("id", "unit_path", "reported_address")
+    )
+    by_station: dict[str, list[tuple[int, str, str]]] = {}
+    for row in pending.iterator(chunk_size=5000):
+        by_station.setdefault(station_path_of(row[1]), []).append(row)
+    matched = queued = 0
+    now = timezone.now()
+    for station, rows in by_station.items():
+        with transaction.atomic():
+            index = AddressIndex(station)
+            results = {text: index.match(text) for text in {r[2] for r in rows}}
+            already_queued = set(
+                AddressReview.objects.filter(
+                    resident_id__in=[r[0] for r in rows], state=AddressReview.State.PENDING
+                ).values_list("resident_id", flat=True)
+            )
+            attach: dict[int, list[int]] = {}
+            reviews = []
+            for resident_id, path, text in rows:
+                result = results[text]
+                if result.address_id is not None:
+                    attach.setdefault(result.address_id, []).append(resident_id)
+                elif resident_id not in already_queued:
+                    reviews.append(
+                        AddressReview(
+                            raw_text=text[:255],
+                            parsed_key=result.parts.key(),
+                            not_understood=result.parts.rest[:255],
+                            unit_path=path,
+                            resident_id=resident_id,
+                        )
+                    )
+            for address_id, resident_ids in attach.items():
+                Resident.objects.filter(pk__in=resident_ids).update(address_id=address_id, updated_at=now)
+                matched += len(resident_ids)
+            # A matched resident with a phone and a document now has complete basic information.
+            Resident.objects.filter(
+                Q(id_number__isnull=False) | ~Q(other_document_number=""),
+                pk__in=[rid for ids in attach.values() for rid in ids],
+                is_complete=False,
+            ).exclude(phone="").update(is_complete=True)
+            AddressReview.objects.bulk_create(reviews, batch_size=2000)
+            queued += len(reviews)
+    return MatchSummary(matched=matched, queued=queued)

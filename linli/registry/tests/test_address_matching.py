@@ -15,6 +15,7 @@ from linli.registry.addresses import (
     address_register,
     address_review_resolve,
     resident_attach_address,
+    residents_match_addresses,
 )
 from linli.registry.models import Address, AddressReview, Resident
 
@@ -149,3 +150,29 @@ def test_matched_text_attaches_at_once(persona):
     resident.refresh_from_db()
     assert resident.address_id == flat.pk
     assert not resident.is_complete  # no phone yet
+
+
+def test_bulk_matching_after_an_import_attaches_and_queues_once(persona):
+    flat = _standard("育秀路|100弄|12号|||401室")
+    texts = ["育秀路100弄12-401", "南桥镇育秀路100弄12号401室", "育秀路100弄12号4楼", "百齐路88号"]
+    residents = [
+        Resident.objects.create(
+            name=f"居民{i}",
+            document_kind="id_card",
+            id_number=f"31012019900101{i:03d}X",
+            phone="13800000000",
+            residence_type="registered",
+            unit_path=NQ_GRID,
+            reported_address=text,
+        )
+        for i, text in enumerate(texts)
+    ]
+    summary = residents_match_addresses(unit_path="310120.01")
+    assert (summary.matched, summary.queued) == (2, 2)
+    attached = Resident.objects.filter(address=flat)
+    assert set(attached.values_list("pk", flat=True)) == {residents[0].pk, residents[1].pk}
+    assert all(attached.values_list("is_complete", flat=True))
+    queued = set(AddressReview.objects.values_list("raw_text", flat=True))
+    assert queued == {"育秀路100弄12号4楼", "百齐路88号"}
+    again = residents_match_addresses(unit_path="310120.01")
+    assert (again.matched, again.queued) == (0, 0)
