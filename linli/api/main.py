@@ -63,9 +63,11 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _register() -> None:
     from linli.accounts.apis import router as accounts_router
     from linli.org.apis import router as org_router
+    from linli.registry.apis import router as registry_router
 
     api.add_router("", accounts_router)
     api.add_router("", org_router)
+    api.add_router("", registry_router)
 
 
 _register()

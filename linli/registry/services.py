@@ -1,0 +1,261 @@
+"""Import jobs (R4): an uploaded file is stored, validated, and written when the user chooses.
+
+The row-level work is `linli.registry.importing` (its public API only: `import_residents`,
+`ImportFileError`, `report_rows`). A job moves uploaded → validating → validated → writing → done, or
+to failed with a Chinese reason. Small files run inside the request; large ones through a task that
+`linli worker` runs. Each step claims the job with a conditional update, so a step runs once even if
+two workers pick it up.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from linli.accounts.roles import Capability
+from linli.accounts.selectors import require_capability
+from linli.audit.services import audit_record
+from linli.core.errors import ServiceError
+from linli.org.models import Unit
+from linli.registry.importing import ImportFileError, ImportReport, import_residents, report_rows
+from linli.registry.models import ImportJob
+from linli.registry.selectors import imports_dir, report_path
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_SUFFIXES = (".xlsx", ".xls", ".csv")
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# Up to these sizes a step runs inside the request (a few seconds at most): about 10,000 rows of a
+# typical 户籍 sheet either way, since xlsx is compressed. Larger files go to the worker.
+SYNC_MAX_BYTES = {".csv": 1024 * 1024, ".xlsx": 384 * 1024, ".xls": 1024 * 1024}
+RUNNING_STATES = (ImportJob.State.UPLOADED, ImportJob.State.VALIDATING, ImportJob.State.WRITING)
+_INTERNAL_FAILURE = "处理文件时发生内部错误，未写入任何数据；请联系管理员"
+
+
+def _stored_path(job: ImportJob) -> Path:
+    return imports_dir() / job.stored_name
+
+
+def runs_in_request(*, size: int, suffix: str) -> bool:
+    """Whether a file of this size is validated and written inside the request, not by the worker."""
+    return size <= SYNC_MAX_BYTES.get(suffix, 0)
+
+
+# Writes.
+
+
+def import_job_create(
+    *, actor: Any, unit: Unit, upload: UploadedFile, kind: str = ImportJob.Kind.RESIDENTS
+) -> ImportJob:
+    """Keep the uploaded file under VAR_DIR/imports/ and start validating it.
+
+    Small files are validated before this returns; for large ones a task is queued in the same
+    transaction as the job (the database task backend), so neither exists without the other.
+    """
+    require_capability(actor, Capability.MANAGE_REGISTRY, unit.path)
+    if kind != ImportJob.Kind.RESIDENTS:
+        raise ServiceError("暂只支持导入实有人口", field="kind")
+    if unit.kind != Unit.Kind.GRID:
+        raise ServiceError("请选择网格作为导入目标（人员落在该网格）", field="grid")
+    original_name = Path(upload.name or "").name
+    suffix = Path(original_name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise ServiceError("只能导入 xlsx、xls 或 csv 文件", field="file")
+    size = upload.size or 0
+    if size == 0:
+        raise ServiceError("文件是空的", field="file")
+    if size > MAX_UPLOAD_BYTES:
+        raise ServiceError(
+            f"文件超过 {MAX_UPLOAD_BYTES / (1024 * 1024):g} MB 的上限，请拆分后导入", field="file"
+        )
+
+    job_uuid = uuid.uuid4()
+    folder = imports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{job_uuid}{suffix}"
+    with stored.open("xb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    in_request = runs_in_request(size=size, suffix=suffix)
+    try:
+        with transaction.atomic():
+            job = ImportJob(
+                uuid=job_uuid,
+                kind=kind,
+                unit=unit,
+                unit_path=unit.path,
+                uploaded_by=actor,
+                original_name=original_name[:255],
+                stored_name=stored.name,
+            )
+            job.full_clean()
+            job.save()
+            audit_record(
+                actor=actor,
+                action="import_job.create",
+                obj=job,
+                unit_path=unit.path,
+                detail={"kind": kind, "bytes": size, "in_request": in_request},
+            )
+            if not in_request:
+                from linli.registry.tasks import validate_import_job
+
+                validate_import_job.enqueue(str(job_uuid))
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+    if in_request:
+        import_job_validate(job_uuid=job_uuid)
+        job.refresh_from_db()
+    return job
+
+
+def import_job_validate(*, job_uuid: uuid.UUID | str) -> None:
+    """Validate every row of an uploaded job (nothing is written) and keep the error report.
+
+    Run by the worker or, for small files, inside the upload request. Does nothing unless the job
+    is still waiting for validation.
+    """
+    claimed = ImportJob.objects.filter(uuid=job_uuid, state=ImportJob.State.UPLOADED).update(
+        state=ImportJob.State.VALIDATING
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("unit", "uploaded_by").get(uuid=job_uuid)
+    try:
+        report = import_residents(actor=job.uploaded_by, path=_stored_path(job), unit=job.unit, dry_run=True)
+        job.report_name = _write_report(job, report) if report.errors else ""
+    except ServiceError as exc:  # ImportFileError, or the uploader lost the right to import
+        _fail(job, exc.message)
+        return
+    except Exception:
+        logger.exception("validating import job %s failed", job_uuid)
+        _fail(job, _INTERNAL_FAILURE)
+        return
+    job.state = ImportJob.State.VALIDATED
+    job.total_rows = job.rows_done = report.total_rows
+    job.rejected = report.rejected_rows
+    job.save(update_fields=["state", "total_rows", "rows_done", "rejected", "report_name"])
+
+
+def import_job_write(*, actor: Any, job: ImportJob, write_valid_rows: bool) -> ImportJob:
+    """Write a validated job: all rows (only when none has an error) or only the valid rows.
+
+    Small files are written before this returns; for large ones the write is queued for the worker.
+    The write is one transaction with the job's 已完成, so a crash leaves neither.
+    """
+    require_capability(actor, Capability.MANAGE_REGISTRY, job.unit_path)
+    if job.state != ImportJob.State.VALIDATED:
+        raise ServiceError(f"该导入任务{job.get_state_display()}，不能再写入")
+    if job.rejected and not write_valid_rows:
+        raise ServiceError(
+            f"有 {job.rejected} 行有误：可以选择“只写入正确的行”，或改正文件后重新导入",
+            field="write_valid_rows",
+        )
+    if job.rejected >= job.total_rows:
+        raise ServiceError("没有正确的行可以写入")
+    path = _stored_path(job)
+    in_request = runs_in_request(size=path.stat().st_size if path.exists() else 0, suffix=path.suffix)
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.VALIDATED).update(
+            state=ImportJob.State.WRITING, write_valid_rows=write_valid_rows
+        )
+        if not claimed:
+            raise ServiceError("该导入任务已在写入或已完成")
+        audit_record(
+            actor=actor,
+            action="import_job.write",
+            obj=job,
+            unit_path=job.unit_path,
+            detail={"write_valid_rows": write_valid_rows, "in_request": in_request},
+        )
+        if not in_request:
+            from linli.registry.tasks import write_import_job
+
+            write_import_job.enqueue(str(job.uuid), actor.pk)
+    if in_request:
+        import_job_run_write(job_uuid=job.uuid, actor_id=actor.pk)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_run_write(*, job_uuid: uuid.UUID | str, actor_id: int) -> None:
+    """The write step of `import_job_write`, run by the worker or inside the request."""
+    from linli.accounts.models import User
+
+    job = (
+        ImportJob.objects.select_related("unit").filter(uuid=job_uuid, state=ImportJob.State.WRITING).first()
+    )
+    if job is None:
+        return
+    actor = User.objects.get(pk=actor_id)
+    try:
+        with transaction.atomic():
+            report = import_residents(
+                actor=actor, path=_stored_path(job), unit=job.unit, write_valid_rows=job.write_valid_rows
+            )
+            if not report.written:
+                raise ImportFileError("文件的校验结果与上次不同，未写入任何数据；请重新导入")
+            job.state = ImportJob.State.DONE
+            job.total_rows = job.rows_done = report.total_rows
+            job.rejected = report.rejected_rows
+            job.created, job.updated, job.unchanged = report.created, report.updated, report.unchanged
+            job.finished_at = timezone.now()
+            job.save(
+                update_fields=[
+                    "state", "total_rows", "rows_done", "rejected", "created", "updated", "unchanged",
+                    "finished_at",
+                ]
+            )  # fmt: skip
+    except ServiceError as exc:
+        _fail(job, exc.message)
+    except Exception:
+        logger.exception("writing import job %s failed", job_uuid)
+        _fail(job, _INTERNAL_FAILURE)
+
+
+def import_job_report_export(*, actor: Any, job: ImportJob) -> Path:
+    """The error report of a job the caller has accessed, for download; the export is audited."""
+    path = report_path(job)
+    if path is None or not path.exists():
+        raise Http404
+    audit_record(
+        actor=actor,
+        action="import_job.report_export",
+        obj=job,
+        unit_path=job.unit_path,
+        detail={"rows": job.rejected},
+    )
+    return path
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    job.state = ImportJob.State.FAILED
+    job.failure = message[:500]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "failure", "finished_at"])
+
+
+def _write_report(job: ImportJob, report: ImportReport) -> str:
+    """Write the row errors as xlsx (行号/列/问题) next to the upload; returns the file's name."""
+    import openpyxl
+
+    name = f"{job.uuid}-report.xlsx"
+    final = imports_dir() / name
+    partial = final.with_name(name + ".part")
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("错误报告")
+    for index, row in enumerate(report_rows(report)):
+        # Row numbers as numbers, so that the report sorts and filters as a clerk expects.
+        sheet.append([int(row[0]), *row[1:]] if index and row[0].isdigit() else row)
+    workbook.save(partial)
+    os.replace(partial, final)
+    return name

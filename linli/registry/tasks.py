@@ -1,0 +1,21 @@
+"""Background steps of import jobs, run by `linli worker` (django-tasks, database backend).
+
+Arguments are plain strings and ids (they are stored as JSON); the services re-read the job and do
+nothing when another worker has already taken the step.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from linli.registry.services import import_job_run_write, import_job_validate
+
+
+@task()
+def validate_import_job(job_uuid: str) -> None:
+    import_job_validate(job_uuid=job_uuid)
+
+
+@task()
+def write_import_job(job_uuid: str, actor_id: int) -> None:
+    import_job_run_write(job_uuid=job_uuid, actor_id=actor_id)

@@ -1,0 +1,268 @@
+"""The /api/v1/ registry endpoints per persona: scoped, masked, audited; an ID number only in a POST body."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from linli.audit.models import AuditEvent
+from linli.conftest import NQ_GRID, NQ_GRID_2, TQ_GRID
+from linli.org.models import Unit
+from linli.registry.models import Address, Business, Housing, ImportJob
+from linli.registry.tests.test_pages import LI_ID, WANG_ID, ZHANG_ID, make_people
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    return make_people()
+
+
+def _names(response) -> set[str]:
+    assert response.status_code == 200, response.content.decode()
+    return {r["name"] for r in response.json()["items"] if r["name"].startswith("试")}
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/residents", "/api/v1/addresses", "/api/v1/housing", "/api/v1/imports"]
+)
+def test_registry_endpoints_need_a_token(client, url):
+    response = client.get(url)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "未登录或令牌无效"}
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("grid-nq", {"试张一"}),
+        ("nanqiao", {"试张一", "试李二"}),
+        ("auditor", {"试张一", "试李二", "试王三"}),
+        ("grid-tq", {"试王三"}),
+        ("zhian", set()),
+        ("angsu", set()),
+    ],
+)
+def test_resident_list_is_scoped_and_masked(api_for, people, username, expected):
+    response = api_for(username).get("/api/v1/residents")
+    assert _names(response) == expected
+    text = response.content.decode()
+    for number in (ZHANG_ID, LI_ID, WANG_ID, "13812345678"):
+        assert number not in text
+    if "试张一" in expected:
+        row = next(r for r in response.json()["items"] if r["name"] == "试张一")
+        assert row["id_number"] == f"{ZHANG_ID[:6]}********{ZHANG_ID[-4:]}"
+        assert row["phone"] == "138****5678"
+        assert (row["residence_type"], row["residence_type_label"]) == ("registered", "户籍")
+        assert row["address"] == "育秀路100弄12号401室"
+
+
+def test_resident_list_filters_and_paginates(api_for, people):
+    client = api_for("nanqiao")
+    assert _names(client.get("/api/v1/residents?name=试李")) == {"试李二"}
+    assert _names(client.get("/api/v1/residents?phone_last4=5678")) == {"试张一", "试李二"}
+    assert _names(client.get("/api/v1/residents?name=试&phone_last4=5678")) == {"试张一", "试李二"}
+    page = client.get("/api/v1/residents?name=试&page_size=1&page=2").json()
+    assert (page["count"], page["page"], page["page_size"], len(page["items"])) == (2, 2, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("phone_last4=12a", "电话后四位应为4位数字"),
+        ("page=0", "页码从 1 开始"),
+        ("page_size=500", "每页条数应在 1 到 200 之间"),
+    ],
+)
+def test_bad_filters_get_chinese_errors(api_for, people, query, message):
+    response = api_for("nanqiao").get(f"/api/v1/residents?{query}")
+    assert response.status_code == 422
+    assert response.json()["detail"] == "请求数据有误"
+    assert message in json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_an_id_number_in_the_query_string_is_refused(api_for, people):
+    # Ignoring it would answer with the whole list, as if it were the match.
+    response = api_for("nanqiao").get(f"/api/v1/residents?id_number={ZHANG_ID}")
+    assert response.status_code == 422
+    assert "请用 POST residents/search" in json.dumps(response.json(), ensure_ascii=False)
+    assert ZHANG_ID not in response.content.decode()
+
+
+def test_search_by_id_number_in_the_body(api_for, people):
+    client = api_for("grid-nq")
+    spaced = f"{ZHANG_ID[:6]} {ZHANG_ID[6:]}"
+    response = client.post("/api/v1/residents/search", {"id_number": spaced}, content_type="application/json")
+    assert _names(response) == {"试张一"}
+    assert ZHANG_ID not in response.content.decode()
+    outside = client.post("/api/v1/residents/search", {"id_number": LI_ID}, content_type="application/json")
+    assert outside.json()["count"] == 0
+    by_name = client.post("/api/v1/residents/search", {"name": "试"}, content_type="application/json")
+    assert _names(by_name) == {"试张一"}
+    zhian = api_for("zhian").post(
+        "/api/v1/residents/search", {"id_number": ZHANG_ID}, content_type="application/json"
+    )
+    assert zhian.json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"id_number": "31012019900230123X"}, "出生日期不存在"),
+        ({"id_number": ZHANG_ID[:17] + ("0" if ZHANG_ID[17] != "0" else "1")}, "校验位错误"),
+        ({}, "请提供姓名、电话后四位或身份证号"),
+        ({"phone_last4": "５６７"}, "电话后四位应为4位数字"),
+    ],
+)
+def test_bad_search_bodies_get_chinese_errors(api_for, people, body, message):
+    response = api_for("nanqiao").post("/api/v1/residents/search", body, content_type="application/json")
+    assert response.status_code == 422
+    assert message in json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_search_is_post_only(api_for):
+    assert api_for("nanqiao").get("/api/v1/residents/search").status_code in (404, 405)
+
+
+def test_resident_detail_is_masked_and_audited(api_for, people):
+    zhang = people["zhang"]
+    response = api_for("grid-nq").get(f"/api/v1/residents/{zhang.pk}")
+    body = response.json()
+    assert response.status_code == 200
+    assert ZHANG_ID not in response.content.decode()
+    assert body["id_number"] == f"{ZHANG_ID[:6]}********{ZHANG_ID[-4:]}"
+    assert (body["birth_date"], body["sex"], body["household_number"]) == ("1990-01-01", "M", "H001")
+    assert body["address_id"] == zhang.address_id
+    assert body["unit_path"] == NQ_GRID
+    event = AuditEvent.objects.get(action="resident.view")
+    assert (event.actor_username, event.object_id) == ("grid-nq", str(zhang.pk))
+
+
+@pytest.mark.parametrize(
+    ("username", "who"),
+    [("grid-tq", "zhang"), ("zhian", "zhang"), ("zhian", "li"), ("grid-nq", "li"), ("angsu", "wang")],
+)
+def test_resident_detail_outside_scope_is_404(api_for, people, username, who):
+    response = api_for(username).get(f"/api/v1/residents/{people[who].pk}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到"}
+    assert not AuditEvent.objects.filter(action="resident.view").exists()
+
+
+@pytest.fixture
+def places(people):
+    zhang_address = people["zhang"].address
+    tq_grid = Unit.objects.get(code=TQ_GRID)
+    tq_address = Address.objects.create(
+        code="T-310120.09-1", station_path="310120.09", key="头桥路|1号", grid=tq_grid, unit_path=TQ_GRID,
+        locality="头桥路", number="1号", full_text="头桥路1号",
+    )  # fmt: skip
+    Housing.objects.create(
+        address=zhang_address,
+        unit_path=NQ_GRID,
+        usage="rented",
+        owner_name="试房东",
+        owner_phone="13611112222",
+    )
+    Housing.objects.create(address=tq_address, unit_path=TQ_GRID, usage="vacant")
+    Business.objects.create(
+        name="试小店", kind="shop", address=zhang_address, unit_path=NQ_GRID,
+        contact_name="试店主", contact_phone="021-57123456",
+    )  # fmt: skip
+    Business.objects.create(name="试头桥厂", kind="enterprise", unit_path=TQ_GRID)
+    return {"nq": zhang_address, "tq": tq_address}
+
+
+def test_addresses_housing_and_businesses_are_scoped(api_for, places):
+    grid = api_for("grid-nq")
+    addresses = grid.get("/api/v1/addresses").json()
+    assert [a["code"] for a in addresses["items"]] == ["T-310120.01-1"]
+    assert addresses["items"][0]["full_text"] == "育秀路100弄12号401室"
+    housing = grid.get("/api/v1/housing").json()["items"]
+    assert [(h["usage_label"], h["owner_phone"]) for h in housing] == [("出租", "136****2222")]
+    assert "13611112222" not in grid.get("/api/v1/housing").content.decode()
+    businesses = grid.get("/api/v1/businesses").json()["items"]
+    assert [(b["name"], b["contact_phone"]) for b in businesses] == [("试小店", "021-****3456")]
+    assert "57123456" not in grid.get("/api/v1/businesses").content.decode()
+    admin = api_for("admin")
+    assert {a["code"] for a in admin.get("/api/v1/addresses").json()["items"]} >= {
+        "T-310120.01-1",
+        "T-310120.09-1",
+    }
+    assert {b["name"] for b in admin.get("/api/v1/businesses").json()["items"]} >= {"试小店", "试头桥厂"}
+    for url in ("/api/v1/addresses", "/api/v1/housing", "/api/v1/businesses"):
+        assert api_for("zhian").get(url).json() == {"count": 0, "page": 1, "page_size": 50, "items": []}
+        assert "T-310120.01-1" not in api_for("grid-tq").get(url).content.decode()
+        assert "试小店" not in api_for("grid-tq").get(url).content.decode()
+
+
+@pytest.fixture
+def jobs(persona, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+    def make(code: str, name: str) -> ImportJob:
+        import uuid
+
+        unit = Unit.objects.get(code=code)
+        return ImportJob.objects.create(
+            uuid=uuid.uuid4(), kind="residents", unit=unit, unit_path=unit.path, uploaded_by=persona("admin"),
+            original_name=name, stored_name="x.csv", state="validated", total_rows=10, rejected=2,
+            report_name="x-report.xlsx",
+        )  # fmt: skip
+
+    return {
+        "nq": make(NQ_GRID, "南桥.csv"),
+        "nq2": make(NQ_GRID_2, "南桥二.csv"),
+        "tq": make(TQ_GRID, "头桥.csv"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("grid-nq", {"南桥.csv"}),
+        ("nanqiao", {"南桥.csv", "南桥二.csv"}),
+        ("auditor", {"南桥.csv", "南桥二.csv", "头桥.csv"}),
+        ("grid-tq", {"头桥.csv"}),
+        ("zhian", set()),
+    ],
+)
+def test_import_jobs_are_scoped(api_for, jobs, username, expected):
+    body = api_for(username).get("/api/v1/imports").json()
+    assert {j["original_name"] for j in body["items"]} == expected
+
+
+def test_import_job_detail(api_for, jobs):
+    job = jobs["nq"]
+    body = api_for("grid-nq").get(f"/api/v1/imports/{job.uuid}").json()
+    assert (body["state"], body["state_label"], body["total_rows"], body["rejected"]) == (
+        "validated",
+        "已校验",
+        10,
+        2,
+    )
+    assert body["unit"] == {"code": NQ_GRID, "name": "第一网格"}
+    assert body["report_url"] == f"/imports/{job.uuid}/report.xlsx"
+    assert body["uploaded_by"] == "admin"
+    for username in ("grid-tq", "zhian", "touqiao"):
+        response = api_for(username).get(f"/api/v1/imports/{job.uuid}")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "未找到"}
+    assert api_for("admin").get("/api/v1/imports/not-a-uuid").status_code == 422
+
+
+def test_the_schema_lists_the_registry_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "residents",
+        "residents/{resident_id}",
+        "residents/search",
+        "addresses",
+        "housing",
+        "businesses",
+    ):
+        assert f"/api/v1/{path}" in paths
+    assert "/api/v1/imports/{job_uuid}" in paths
+    assert "post" in paths["/api/v1/residents/search"]
