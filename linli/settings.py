@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.org",
     "linli.registry",
+    "linli.care",
 ]
 
 MIDDLEWARE = [

@@ -29,14 +29,27 @@ class Capability(models.TextChoices):
     REVEAL_PERSONAL = "reveal_personal", _("查看完整证件号码和电话")
     # Import and change registry rows (residents, addresses, housing, businesses).
     MANAGE_REGISTRY = "manage_registry", _("管理一标三实")
+    # Log contacts with key persons (visits, calls) in the units held.
+    LOG_CONTACTS = "log_contacts", _("登记联系记录")
+    # Put people on the key-person ledger, change their categories, pair them with members.
+    MANAGE_CARE = "manage_care", _("管理重点人员")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # A grid worker calls and visits the people of their grid: full numbers on request, with a reason.
-    Role.GRID_WORKER: frozenset({Capability.VIEW, Capability.REVEAL_PERSONAL}),
-    Role.SQUAD_LEADER: frozenset({Capability.VIEW, Capability.REVEAL_PERSONAL}),
+    Role.GRID_WORKER: frozenset({Capability.VIEW, Capability.REVEAL_PERSONAL, Capability.LOG_CONTACTS}),
+    Role.SQUAD_LEADER: frozenset(
+        {Capability.VIEW, Capability.REVEAL_PERSONAL, Capability.LOG_CONTACTS, Capability.MANAGE_CARE}
+    ),
     Role.COMMUNITY_OFFICER: frozenset(
-        {Capability.VIEW, Capability.MANAGE_UNITS, Capability.REVEAL_PERSONAL, Capability.MANAGE_REGISTRY}
+        {
+            Capability.VIEW,
+            Capability.MANAGE_UNITS,
+            Capability.REVEAL_PERSONAL,
+            Capability.MANAGE_REGISTRY,
+            Capability.LOG_CONTACTS,
+            Capability.MANAGE_CARE,
+        }
     ),
     Role.STATION_OFFICE: frozenset(
         {
@@ -45,6 +58,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_ACCOUNTS,
             Capability.REVEAL_PERSONAL,
             Capability.MANAGE_REGISTRY,
+            Capability.LOG_CONTACTS,
+            Capability.MANAGE_CARE,
         }
     ),
     Role.DEPARTMENT: frozenset({Capability.VIEW}),
@@ -56,6 +71,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_AUDIT,
             Capability.REVEAL_PERSONAL,
             Capability.MANAGE_REGISTRY,
+            Capability.LOG_CONTACTS,
+            Capability.MANAGE_CARE,
         }
     ),
     Role.AUDITOR: frozenset({Capability.VIEW, Capability.VIEW_AUDIT}),

@@ -1,0 +1,216 @@
+"""Care for people in difficulty: the key-person ledger, pairing, contact cadence and the contact log (C1–C5).
+
+A key person is a resident with one or more care categories, a responsible member (结对) and a cadence.
+`next_contact_due` is a local date (Asia/Shanghai) that every successful contact moves forward; the
+worklists are range scans over it within a unit path.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.fields import PathField
+
+
+class Category(models.TextChoices):
+    LIVING_ALONE = "living_alone", _("独居老人")
+    EMPTY_NEST = "empty_nest", _("空巢老人")
+    CHILD_IN_DIFFICULTY = "child_in_difficulty", _("困境儿童")
+    LEFT_BEHIND_CHILD = "left_behind_child", _("留守儿童")
+    DISABLED = "disabled", _("残疾人")
+    PREGNANT = "pregnant", _("孕产妇")
+    CRITICALLY_ILL = "critically_ill", _("危重病人")
+    SERIOUSLY_ILL = "seriously_ill", _("重病患者")
+    DEPENDENT = "dependent", _("失能/半失能")
+    HOME_TREATMENT = "home_treatment", _("居家治疗")
+    MINIMUM_LIVING = "minimum_living", _("低保")
+    EXTREME_POVERTY = "extreme_poverty", _("特困")
+    DEMENTIA_WANDERING = "dementia_wandering", _("认知障碍走失风险")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("低")
+    MEDIUM = "medium", _("中")
+    HIGH = "high", _("高")
+
+
+class KeyPerson(models.Model):
+    """A resident on the key-person ledger (重点人员台账)."""
+
+    resident = models.OneToOneField(
+        "registry.Resident", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="key_person"
+    )
+    # The resident's grid, copied so that worklists scope without a join.
+    unit_path = PathField(_("网格路径"), max_length=255)
+    risk_level = models.CharField(
+        _("风险等级"), max_length=6, choices=RiskLevel.choices, default=RiskLevel.LOW
+    )
+    needs_note = models.CharField(_("需求说明"), max_length=500, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结对责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="key_persons",
+    )
+    backup = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("备用联系人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="backup_key_persons",
+    )
+    # Days between contacts, from the cadence rules for the categories and risk (at most 7 by default).
+    cadence_days = models.PositiveSmallIntegerField(_("联系周期（天）"), default=7)
+    next_contact_due = models.DateField(_("下次联系日期"))
+    last_contact_at = models.DateTimeField(_("最近联系时间"), null=True, blank=True)
+    # Set by a contact that found an emergency; puts the person at the top of the station's list.
+    emergency_at = models.DateTimeField(_("紧急情况时间"), null=True, blank=True)
+    is_active = models.BooleanField(_("在册"), default=True)
+    created_at = models.DateTimeField(_("列入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("重点人员")
+        verbose_name_plural = _("重点人员")
+        indexes = [
+            # contacts_due for a grid, community or station: a range on unit_path, ordered by due date.
+            models.Index(
+                fields=["unit_path", "next_contact_due"],
+                name="key_person_due",
+                condition=models.Q(is_active=True),
+            ),
+            # contacts_due for a member: their own people by due date.
+            models.Index(
+                fields=["responsible", "next_contact_due"],
+                name="key_person_member_due",
+                condition=models.Q(is_active=True),
+            ),
+            # people without a responsible member (handover worklist).
+            models.Index(
+                fields=["unit_path"],
+                name="key_person_unpaired",
+                condition=models.Q(is_active=True, responsible__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.resident)
+
+
+class KeyPersonCategory(models.Model):
+    """One care category of a key person, with what that category needs to know."""
+
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("重点人员"), on_delete=models.CASCADE, related_name="categories"
+    )
+    category = models.CharField(_("类别"), max_length=24, choices=Category.choices)
+    # 残疾等级 1–4 for persons with disabilities.
+    disability_grade = models.PositiveSmallIntegerField(_("残疾等级"), null=True, blank=True)
+    # 预产期 for pregnant women.
+    due_date = models.DateField(_("预产期"), null=True, blank=True)
+    # 透析、化疗 … for the seriously ill.
+    treatment = models.CharField(_("治疗情况"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("重点人员类别")
+        verbose_name_plural = _("重点人员类别")
+        constraints = [
+            models.UniqueConstraint(fields=["key_person", "category"], name="key_person_category_once"),
+            models.CheckConstraint(
+                condition=models.Q(disability_grade__isnull=True) | models.Q(disability_grade__range=(1, 4)),
+                name="key_person_disability_grade_1_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class Guardian(models.Model):
+    """A guardian or emergency contact of a key person (监护人/紧急联系人)."""
+
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("重点人员"), on_delete=models.CASCADE, related_name="guardians"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    relation = models.CharField(_("关系"), max_length=20, blank=True)
+    phone = models.CharField(_("电话"), max_length=30)
+    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("监护人/紧急联系人")
+        verbose_name_plural = _("监护人/紧急联系人")
+        ordering = ["key_person", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CadenceRule(models.Model):
+    """How often people of a category at a risk level must be contacted; the shortest rule that applies wins.
+
+    An empty category or risk level matches any. Without any rule the default is seven days (C4).
+    """
+
+    category = models.CharField(_("类别"), max_length=24, choices=Category.choices, blank=True)
+    risk_level = models.CharField(_("风险等级"), max_length=6, choices=RiskLevel.choices, blank=True)
+    interval_days = models.PositiveSmallIntegerField(_("联系周期（天）"))
+
+    class Meta:
+        verbose_name = _("联系周期规则")
+        verbose_name_plural = _("联系周期规则")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "risk_level"], name="cadence_rule_once"),
+            models.CheckConstraint(
+                condition=models.Q(interval_days__range=(1, 31)), name="cadence_rule_1_31_days"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        category = self.get_category_display() or "任何类别"
+        risk = self.get_risk_level_display() or "任何风险"
+        return f"{category} · {risk}：{self.interval_days} 天"
+
+
+class Contact(models.Model):
+    """One contact with a key person (上门/电话/微信/视频), appended, never edited (C5)."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("上门")
+        PHONE = "phone", _("电话")
+        WECHAT = "wechat", _("微信")
+        VIDEO = "video", _("视频")
+
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("重点人员"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    occurred_at = models.DateTimeField(_("联系时间"))
+    kind = models.CharField(_("方式"), max_length=8, choices=Kind.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    companions = models.CharField(_("同行人员"), max_length=200, blank=True)
+    # False when nobody was reached (nobody home, no answer): such a contact does not count.
+    reached = models.BooleanField(_("联系上"), default=True)
+    outcome = models.CharField(_("情况"), max_length=500, blank=True)
+    needs_found = models.CharField(_("发现需求"), max_length=500, blank=True)
+    hazards_found = models.CharField(_("发现隐患"), max_length=500, blank=True)
+    is_emergency = models.BooleanField(_("紧急情况"), default=False)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("联系记录")
+        verbose_name_plural = _("联系记录")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            # a key person's history, and on-time rates over a period.
+            models.Index(fields=["key_person", "occurred_at"], name="contact_person_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_person} {self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
