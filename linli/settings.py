@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "linli.org",
     "linli.registry",
     "linli.care",
+    "linli.notify",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LINLI_DEFAULT_LEVEL_LABELS = env_list("LINLI_LEVEL_LABELS", ["区", "派出所", "居村委", "网格"])
 LINLI_DEMO_PASSWORD = env_str("LINLI_DEMO_PASSWORD", "linli-demo-2026")
 LINLI_API_TOKEN_DAYS = env_int("LINLI_API_TOKEN_DAYS", 30, minimum=1, maximum=365)
+# Where notifications go: console and database in development; webhook (a group robot) and sms in a
+# deployment, each configured by URL on the intranet.
+LINLI_NOTIFY_CHANNELS = env_list("LINLI_NOTIFY_CHANNELS", ["database", "console"])
+LINLI_WEBHOOK_URL = env_str("LINLI_WEBHOOK_URL", "")
+LINLI_SMS_URL = env_str("LINLI_SMS_URL", "")
 LINLI_IMPORT_MAX_ROWS = env_int("LINLI_IMPORT_MAX_ROWS", 2_000_000, minimum=1)
 
 LOGGING = {
