@@ -21,7 +21,6 @@ __all__ = [
     "parse_id_number",
 ]
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 
 # Province-level codes of GB/T 2260, plus 83 (Taiwan residents' residence permits, GB 11643 style).
@@ -72,6 +71,9 @@ class IdNumber:
 
 def _normalise(raw: str) -> str:
     # NFKC folds full-width digits and Ｘ to ASCII; people also paste numbers grouped with spaces or dashes.
+    # ASCII is already in NFKC, and most numbers arrive as 18 plain characters: skip the work for them.
+    if len(raw) == 18 and raw.isalnum() and raw.isascii():
+        return raw.upper()
     text = unicodedata.normalize("NFKC", raw)
     return _SEPARATORS.sub("", text).upper()
 
@@ -80,8 +82,9 @@ def check_digit(first17: str) -> str:
     """The check character ("0"-"9" or "X") for the first 17 digits of an ID number."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("check_digit needs exactly 17 ASCII digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK_CHARS[total % 11]
+    # The weights 7, 9, 10, 5, … 4, 2 are 2**17 … 2**1 mod 11, and 13 ≡ 2 (mod 11): so the weighted sum mod 11
+    # is 2 × (the 17 digits read as a base-13 number) mod 11, which int() computes in C, ~8x faster.
+    return _CHECK_CHARS[2 * int(first17, 13) % 11]
 
 
 def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber:
@@ -99,11 +102,12 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber
         raise IdNumberError("old15", "15位旧身份证号，请换用18位号码")
     if len(number) != 18:
         raise IdNumberError("length", f"身份证号应为18位，实为{len(number)}位")
-    for position, char in enumerate(number, start=1):
-        allowed = char in "0123456789" or (position == 18 and char == "X")
-        if not allowed:
-            where = "末位只能是数字或X" if position == 18 else "前17位只能是数字"
-            raise IdNumberError("chars", f"身份证号第{position}位“{char}”不是有效字符（{where}）")
+    if not (number.isascii() and number[:17].isdigit() and number[17] in "0123456789X"):
+        for position, char in enumerate(number, start=1):
+            allowed = char in "0123456789" or (position == 18 and char == "X")
+            if not allowed:
+                where = "末位只能是数字或X" if position == 18 else "前17位只能是数字"
+                raise IdNumberError("chars", f"身份证号第{position}位“{char}”不是有效字符（{where}）")
 
     region_code = number[:6]
     if region_code[:2] not in _PROVINCE_CODES:

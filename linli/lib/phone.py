@@ -52,7 +52,8 @@ _INTERNATIONAL = re.compile(r"^(?:\+86|0086)")
 
 
 def _clean(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw).upper().strip()
+    # ASCII is already in NFKC; most cells are plain ASCII, so skip the work for them.
+    text = (raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).upper().strip()
     text = _DASHES.sub("-", text)
     # Brackets around an area code, "(021)57101234", carry no meaning.
     text = _BRACKETS.sub("", text)
@@ -68,6 +69,9 @@ def normalise_phone(raw: str, *, default_area_code: str | None = None) -> Phone:
     `default_area_code` (e.g. "021") is given. Service numbers (110, 12345, 95xxx) and 400/800 hotlines
     are rejected: they do not reach a person. Raises PhoneError with a Chinese message.
     """
+    if len(raw) == 11 and raw.isascii() and raw.isdigit() and _MOBILE.fullmatch(raw):
+        # The common case, already in normal form: skip the cleaning below (imports run this per row).
+        return Phone(number=raw, kind="mobile")
     text = _clean(raw)
     if not text:
         raise PhoneError("empty", "电话号码为空")
@@ -188,6 +192,8 @@ def _split_at_dash(groups: list[str], area_length: int, local_lengths: tuple[int
 
 def phone_last4(number: str) -> str:
     """The last four digits of a phone number, ignoring any extension ("尾号5678" searches)."""
+    if number.isascii() and number.isdigit() and len(number) >= 4:
+        return number[-4:]
     text = unicodedata.normalize("NFKC", number).upper()
     text = _EXTENSION.sub("", re.sub(r"\s+", "", text))
     digits = re.sub(r"\D", "", text)

@@ -88,10 +88,9 @@ class ImportUploadForm(forms.Form):
     """The file to import and where its people live. `grid_choices` (grouped by community) turns the
     grid code box into a select; without them the user types the code."""
 
-    # Only residents can be imported for now; the other kinds are not offered until they work.
     kind = forms.ChoiceField(
         label=_("数据类型"),
-        choices=[(ImportJob.Kind.RESIDENTS, _("实有人口"))],
+        choices=ImportJob.Kind.choices,
         initial=ImportJob.Kind.RESIDENTS,
     )
     grid = forms.RegexField(

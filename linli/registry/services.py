@@ -61,8 +61,8 @@ def import_job_create(
     transaction as the job (the database task backend), so neither exists without the other.
     """
     require_capability(actor, Capability.MANAGE_REGISTRY, unit.path)
-    if kind != ImportJob.Kind.RESIDENTS:
-        raise ServiceError("暂只支持导入实有人口", field="kind")
+    if kind not in ImportJob.Kind.values:
+        raise ServiceError("请选择要导入的数据类型", field="kind")
     if unit.kind != Unit.Kind.GRID:
         raise ServiceError("请选择网格作为导入目标（人员落在该网格）", field="grid")
     original_name = Path(upload.name or "").name
@@ -131,7 +131,7 @@ def import_job_validate(*, job_uuid: uuid.UUID | str) -> None:
         return
     job = ImportJob.objects.select_related("unit", "uploaded_by").get(uuid=job_uuid)
     try:
-        report = import_residents(actor=job.uploaded_by, path=_stored_path(job), unit=job.unit, dry_run=True)
+        report = _run_import(job, actor=job.uploaded_by, dry_run=True)
         job.report_name = _write_report(job, report) if report.errors else ""
     except ServiceError as exc:  # ImportFileError, or the uploader lost the right to import
         _fail(job, exc.message)
@@ -199,9 +199,7 @@ def import_job_run_write(*, job_uuid: uuid.UUID | str, actor_id: int) -> None:
     actor = User.objects.get(pk=actor_id)
     try:
         with transaction.atomic():
-            report = import_residents(
-                actor=actor, path=_stored_path(job), unit=job.unit, write_valid_rows=job.write_valid_rows
-            )
+            report = _run_import(job, actor=actor, write_valid_rows=job.write_valid_rows)
             if not report.written:
                 raise ImportFileError("文件的校验结果与上次不同，未写入任何数据；请重新导入")
             job.state = ImportJob.State.DONE
@@ -235,6 +233,26 @@ def import_job_report_export(*, actor: Any, job: ImportJob) -> Path:
         detail={"rows": job.rejected},
     )
     return path
+
+
+def _run_import(
+    job: ImportJob, *, actor: Any, dry_run: bool = False, write_valid_rows: bool = False
+) -> ImportReport:
+    """The import for the job's kind: residents by the fast pipeline, the other kinds by the generic one."""
+    from linli.registry.imports.places import import_places
+
+    if job.kind == ImportJob.Kind.RESIDENTS:
+        return import_residents(
+            actor=actor,
+            path=_stored_path(job),
+            unit=job.unit,
+            dry_run=dry_run,
+            write_valid_rows=write_valid_rows,
+        )
+    return import_places(
+        kind=job.kind, actor=actor, path=_stored_path(job), unit=job.unit, dry_run=dry_run,
+        write_valid_rows=write_valid_rows,
+    )  # fmt: skip
 
 
 def _fail(job: ImportJob, message: str) -> None:

@@ -186,3 +186,159 @@ def test_the_command_reports_and_refuses_partial_writes(tmp_path):
     assert Resident.objects.count() == 0
     with pytest.raises(CommandError, match="找不到单位"):
         call_command("import", "residents", str(_csv(tmp_path, rows)), "--unit", "nope")
+
+
+# ---------------------------------------------------------------- the streaming, transactional write
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of two rows, so that a handful of rows crosses several chunks and several writes."""
+    from linli.registry.imports import residents
+
+    monkeypatch.setattr(residents, "CHUNK_ROWS", 2)
+
+
+def test_an_error_in_a_late_chunk_undoes_the_rows_written_before_it(tmp_path, grid, small_chunks):
+    rows = [HEADER, *_good_rows(7), ["迟到的错", "310120199002301234", "", "", ""]]
+    report = import_residents(actor=None, path=_csv(tmp_path, rows), unit=grid)
+    assert (report.total_rows, report.written, report.rejected_rows) == (8, False, 1)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 0)
+    assert Resident.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="resident.import").exists()
+
+
+def test_the_row_limit_met_in_a_late_chunk_undoes_everything(tmp_path, grid, small_chunks, settings):
+    settings.LINLI_IMPORT_MAX_ROWS = 5
+    with pytest.raises(ImportFileError, match="上限"):
+        import_residents(actor=None, path=_csv(tmp_path, [HEADER, *_good_rows(9)]), unit=grid)
+    assert Resident.objects.count() == 0
+
+
+def test_counts_are_exact_across_chunks(tmp_path, persona, grid, small_chunks):
+    import_residents(actor=None, path=_csv(tmp_path, [HEADER, *_good_rows(5)]), unit=grid)
+    rows = _good_rows(9)
+    rows[0][0] = "改名"
+    rows[3][4] = "新地址"
+    report = import_residents(
+        actor=persona("nanqiao"), path=_csv(tmp_path, [HEADER, *rows], name="b.csv"), unit=grid
+    )
+    assert (report.created, report.updated, report.unchanged, report.written) == (4, 2, 3, True)
+    assert Resident.objects.count() == 9
+    assert Resident.objects.get(id_number=_id(3)).reported_address == "新地址"
+    event = AuditEvent.objects.filter(action="resident.import", actor_username="nanqiao").get()
+    assert event.detail == {"rows": 9, "created": 4, "updated": 2, "unchanged": 3, "rejected": 0}
+
+
+def test_a_duplicate_in_a_later_chunk_names_the_first_row(tmp_path, grid, small_chunks):
+    rows = [HEADER, *_good_rows(6), ["重复", _id(0), "", "", ""]]
+    report = import_residents(actor=None, path=_csv(tmp_path, rows), unit=grid, write_valid_rows=True)
+    assert [(e.row, e.message) for e in report.errors] == [(8, "与第 2 行的身份证号重复")]
+    assert (report.created, report.written) == (6, True)
+
+
+def test_only_a_changed_row_gets_a_new_updated_at(tmp_path, grid):
+    path = _csv(tmp_path, [HEADER, *_good_rows(2)])
+    import_residents(actor=None, path=path, unit=grid)
+    before = {r.id_number: (r.created_at, r.updated_at) for r in Resident.objects.all()}
+    changed = _good_rows(2)
+    changed[1][3] = "流动"
+    import_residents(actor=None, path=_csv(tmp_path, [HEADER, *changed], name="b.csv"), unit=grid)
+    after = {r.id_number: (r.created_at, r.updated_at) for r in Resident.objects.all()}
+    assert after[_id(0)] == before[_id(0)]
+    assert after[_id(1)][0] == before[_id(1)][0]
+    assert after[_id(1)][1] > before[_id(1)][1]
+    assert Resident.objects.get(id_number=_id(1)).residence_type == Resident.ResidenceType.FLOATING
+
+
+def test_a_resident_imported_into_another_grid_moves_there(tmp_path, grid):
+    path = _csv(tmp_path, [HEADER, *_good_rows(1)])
+    import_residents(actor=None, path=path, unit=grid)
+    report = import_residents(actor=None, path=path, unit=Unit.objects.get(code=TQ_GRID))
+    assert (report.created, report.updated) == (0, 1)
+    assert Resident.objects.get().unit_path == TQ_GRID
+
+
+def test_values_are_stored_as_the_validators_normalise_them(tmp_path, grid):
+    x_number = next(n for n in (_id(i, "F") for i in range(40)) if n.endswith("X"))
+    full_width = _id(2).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    rows = [
+        HEADER,
+        ["小写x", x_number.lower(), "+86 138 0000 0001", "常住人口", "育秀路1号"],
+        ["全角", full_width, "（０２１）５７１０１２３４", "来沪", ""],
+        ["分组", f"{_id(3)[:6]} {_id(3)[6:14]} {_id(3)[14:]}", "021-57101234转801", "", "育秀路3号"],
+    ]
+    report = import_residents(actor=None, path=_csv(tmp_path, rows), unit=grid)
+    assert (report.created, report.errors) == (3, [])
+    stored = {r.name: r for r in Resident.objects.all()}
+    assert (stored["小写x"].id_number, stored["小写x"].phone, stored["小写x"].sex) == (
+        x_number,
+        "13800000001",
+        "F",
+    )
+    assert (stored["全角"].id_number, stored["全角"].phone, stored["全角"].phone_last4) == (
+        _id(2),
+        "021-57101234",
+        "1234",
+    )
+    assert (stored["全角"].is_complete, stored["全角"].residence_type) == (False, "floating")
+    assert (stored["分组"].id_number, stored["分组"].phone, stored["分组"].is_complete) == (
+        _id(3),
+        "021-57101234",
+        True,
+    )
+    assert stored["分组"].birth_date == date(1953, 4, 4)
+    # The fast path and parse_id_number agree, and the same number in either form is one person.
+    same = [HEADER, ["全角", _id(2), "021-57101234", "来沪", ""]]
+    again = import_residents(actor=None, path=_csv(tmp_path, same, name="b.csv"), unit=grid)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_cell_text_with_tabs_breaks_controls_and_backslashes_is_stored_safely(tmp_path, grid):
+    rows = [HEADER, *_good_rows(2)]
+    path = tmp_path / "odd.csv"
+    body = "\n".join(",".join(r) for r in rows[:2])
+    odd = f'\n"张\t三",{_id(1)},,户籍,"育秀路\n12号\\401室\x07"\n'
+    path.write_text(body + odd, encoding="utf-8")
+    report = import_residents(actor=None, path=path, unit=grid)
+    assert (report.created, report.errors) == (2, [])
+    resident = Resident.objects.get(id_number=_id(1))
+    assert (resident.name, resident.reported_address) == ("张 三", "育秀路 12号\\401室")
+
+
+def test_private_use_characters_in_names_are_kept(tmp_path, grid):
+    name = "王\ue000明"  # a rare character that a government system encoded in the private use area
+    report = import_residents(
+        actor=None, path=_csv(tmp_path, [HEADER, [name, _id(1), "", "", ""]]), unit=grid
+    )
+    assert report.created == 1
+    assert Resident.objects.get().name == name
+
+
+def test_dry_run_reports_progress_and_writes_nothing(tmp_path, grid, small_chunks):
+    seen: list[int] = []
+    report = import_residents(
+        actor=None,
+        path=_csv(tmp_path, [HEADER, *_good_rows(5)]),
+        unit=grid,
+        dry_run=True,
+        progress=seen.append,
+    )
+    assert (report.total_rows, report.written) == (5, False)
+    assert seen == [2, 4, 5]
+    assert Resident.objects.count() == 0
+
+
+def test_the_command_prints_progress_at_verbosity_2(tmp_path, small_chunks):
+    out, err = io.StringIO(), io.StringIO()
+    source = str(_csv(tmp_path, [HEADER, *_good_rows(3)]))
+    call_command("import", "residents", source, "--unit", TQ_GRID, "-v", "2", stdout=out, stderr=err)
+    assert "已处理 2 行" in err.getvalue()
+    assert "新增 3" in out.getvalue()
+
+
+def test_a_workbook_with_formulas_is_refused(tmp_path, grid):
+    rows: list[list[object]] = [[*HEADER], ["公式", _id(5), "=1+1", "户籍", ""]]
+    with pytest.raises(ImportFileError, match="公式"):
+        import_residents(actor=None, path=_xlsx(tmp_path, rows), unit=grid)
+    assert Resident.objects.count() == 0

@@ -232,13 +232,38 @@ def test_the_target_must_be_a_grid(client_for):
     assert not ImportJob.objects.exists()
 
 
-def test_the_upload_form_offers_only_residents(client_for):
+def test_the_upload_form_offers_every_kind(client_for):
     page = client_for("nanqiao").get("/imports/new/").content.decode()
     assert '<option value="residents" selected>实有人口</option>' in page
-    assert "实有房屋" not in page
-    assert "标准地址" not in page
+    for label in ["标准地址", "实有房屋", "实有单位"]:
+        assert label in page
     prefilled = client_for("nanqiao").get(f"/imports/new/?grid={NQ_GRID_2}").content.decode()
     assert f'<option value="{NQ_GRID_2}" selected>' in prefilled
+
+
+def test_addresses_then_housing_then_businesses_through_the_page(client_for):
+    from linli.registry.models import Address, Business, Housing
+
+    client = client_for("officer-nq")
+
+    def run(kind: str, rows: list[list[str]]) -> ImportJob:
+        response = client.post(
+            "/imports/new/", {"kind": kind, "grid": NQ_GRID, "file": csv_upload(rows, f"{kind}.csv")}
+        )
+        job = job_from(response)
+        assert job.state == ImportJob.State.VALIDATED, job.failure
+        client.post(f"/imports/{job.uuid}/write/", {"write_valid_rows": "0"})
+        job.refresh_from_db()
+        return job
+
+    assert run("addresses", [["地址"], ["育秀路100弄12号401室"], ["育秀路100弄12号402室"]]).created == 2
+    housing = run("housing", [["房屋地址", "使用情况"], ["育秀路100弄12号401室", "出租"]])
+    assert (housing.state, housing.created) == (ImportJob.State.DONE, 1)
+    shops = run("businesses", [["单位名称", "地址"], ["育秀便利店", "育秀路100弄12号402室"]])
+    assert shops.created == 1
+    assert Address.objects.filter(unit_path=NQ_GRID).count() == 2
+    assert Housing.objects.get().usage == "rented"
+    assert Business.objects.get().address is not None
 
 
 # Roles and scope.

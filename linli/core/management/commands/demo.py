@@ -11,7 +11,10 @@ from linli.registry.demo import SCALES, load_registry_demo
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：奉贤区 27 个派出所与联系部门、昂素镇，以及合成的人口、地址、房屋和单位（重复执行只补缺）"
+    help = (
+        "载入演示数据：奉贤区 27 个派出所与联系部门、昂素镇，以及合成的人口、地址、房屋和单位"
+        "（重复执行只补缺）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

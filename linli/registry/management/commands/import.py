@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 from linli.registry.importing import import_residents, report_csv
+
+# Without a terminal, a progress line at most this often (seconds), so that logs stay short.
+_LOG_PROGRESS_EVERY = 5.0
 
 
 class Command(BaseCommand):
@@ -25,6 +29,7 @@ class Command(BaseCommand):
         unit = Unit.objects.filter(code=options["unit"]).first()
         if unit is None:
             raise CommandError(f"找不到单位 {options['unit']}")
+        progress = _Progress(self.stderr, verbosity=options["verbosity"]) if options["verbosity"] else None
         try:
             report = import_residents(
                 actor=None,
@@ -32,9 +37,13 @@ class Command(BaseCommand):
                 unit=unit,
                 dry_run=options["dry_run"],
                 write_valid_rows=options["write_valid"],
+                progress=progress,
             )
         except ServiceError as exc:
             raise CommandError(exc.message) from None
+        finally:
+            if progress:
+                progress.done()
         for error in report.errors[:20]:
             self.stderr.write(f"第 {error.row} 行 {error.column}：{error.message}")
         if len(report.errors) > 20:
@@ -44,3 +53,30 @@ class Command(BaseCommand):
         self.stdout.write(report.summary())
         if report.errors and not report.written and not options["dry_run"]:
             self.stdout.write("有错误行，未写入任何数据；改正后重新导入，或加 --write-valid 只写入正确的行。")
+
+
+class _Progress:
+    """Rows read so far: one refreshed line at a terminal, else an occasional line (-v 2: every chunk)."""
+
+    def __init__(self, out: Any, *, verbosity: int) -> None:
+        self.out = out
+        self.interactive = out.isatty() and verbosity < 2
+        self.every = 0.0 if verbosity >= 2 else _LOG_PROGRESS_EVERY
+        self.started = self.last = time.monotonic()
+        self.shown = False
+
+    def __call__(self, rows: int) -> None:
+        now = time.monotonic()
+        rate = rows / max(now - self.started, 1e-6)
+        if self.interactive:
+            self.out.write(f"\r已处理 {rows:,} 行（{rate:,.0f} 行/秒）", ending="")
+            self.out.flush()
+            self.shown = True
+        elif now - self.last >= self.every:
+            self.out.write(f"已处理 {rows:,} 行（{rate:,.0f} 行/秒）")
+            self.out.flush()
+            self.last = now
+
+    def done(self) -> None:
+        if self.shown:
+            self.out.write("")
