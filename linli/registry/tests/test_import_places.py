@@ -127,3 +127,15 @@ def test_scope_and_targets_are_checked(tmp_path, persona):
         import_places(kind="addresses", actor=persona("touqiao"), path=path, unit=_unit(NANQIAO))
     with pytest.raises(ImportFileError, match="缺少必需的列"):
         import_places(kind="housing", actor=None, path=path, unit=_unit(NQ_GRID))
+
+
+def test_the_command_imports_each_kind(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    path = _csv(tmp_path, [["地址"], ["育秀路100弄12号401室"]])
+    call_command("import", "addresses", str(path), "--unit", NQ_GRID, stdout=out)
+    assert "新增 1" in out.getvalue()
+    assert Address.objects.filter(unit_path=NQ_GRID).count() == 1

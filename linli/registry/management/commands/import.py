@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 from linli.registry.importing import import_residents, report_csv
+from linli.registry.imports.places import import_places
 
 # Without a terminal, a progress line at most this often (seconds), so that logs stay short.
 _LOG_PROGRESS_EVERY = 5.0
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     help = "从 xlsx/csv 导入一标三实数据。默认有错误行时不写入；--write-valid 只写入正确的行。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["residents"])
+        parser.add_argument("kind", choices=["residents", "addresses", "housing", "businesses"])
         parser.add_argument("file", type=Path)
         parser.add_argument("--unit", required=True, help="目标网格编码，如 310120.01.001.01")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
@@ -31,14 +32,24 @@ class Command(BaseCommand):
             raise CommandError(f"找不到单位 {options['unit']}")
         progress = _Progress(self.stderr, verbosity=options["verbosity"]) if options["verbosity"] else None
         try:
-            report = import_residents(
-                actor=None,
-                path=options["file"],
-                unit=unit,
-                dry_run=options["dry_run"],
-                write_valid_rows=options["write_valid"],
-                progress=progress,
-            )
+            if options["kind"] == "residents":
+                report = import_residents(
+                    actor=None,
+                    path=options["file"],
+                    unit=unit,
+                    dry_run=options["dry_run"],
+                    write_valid_rows=options["write_valid"],
+                    progress=progress,
+                )
+            else:
+                report = import_places(
+                    kind=options["kind"],
+                    actor=None,
+                    path=options["file"],
+                    unit=unit,
+                    dry_run=options["dry_run"],
+                    write_valid_rows=options["write_valid"],
+                )
         except ServiceError as exc:
             raise CommandError(exc.message) from None
         finally:
