@@ -173,6 +173,8 @@ LINLI_NOTIFY_CHANNELS = env_list("LINLI_NOTIFY_CHANNELS", ["database", "console"
 LINLI_WEBHOOK_URL = env_str("LINLI_WEBHOOK_URL", "")
 LINLI_SMS_URL = env_str("LINLI_SMS_URL", "")
 LINLI_IMPORT_MAX_ROWS = env_int("LINLI_IMPORT_MAX_ROWS", 2_000_000, minimum=1)
+# The address a love card's QR code points at: where a finder's phone can reach the /c/ pages.
+LINLI_PUBLIC_BASE_URL = env_str("LINLI_PUBLIC_BASE_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("linli.org.urls")),
+    path("", include("linli.care.lovecard_urls")),
     path("", include("linli.registry.urls")),
 ]
 

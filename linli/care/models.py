@@ -214,3 +214,58 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_person} {self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class LoveCard(models.Model):
+    """A love contact card (爱心联系卡) for a person at risk of getting lost (C6).
+
+    The card carries an unguessable link; a finder who scans it sees only the given name, a guardian's
+    phone and the station's phone. Revoking or reissuing kills the old link.
+    """
+
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("重点人员"), on_delete=models.PROTECT, related_name="love_cards"
+    )
+    # 32 random bytes, URL-safe: the link cannot be guessed or enumerated.
+    token = models.CharField(_("链接令牌"), max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("发放时间"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发放人"), on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    # When the responsible people were last alerted about a scan (alerts are throttled, scans are not).
+    last_alert_at = models.DateTimeField(_("最近提醒时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("爱心联系卡")
+        verbose_name_plural = _("爱心联系卡")
+        constraints = [
+            # At most one live card per person: issuing a new one revokes the old.
+            models.UniqueConstraint(
+                fields=["key_person"], condition=models.Q(revoked_at__isnull=True), name="love_card_one_live"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_person} 爱心卡"
+
+
+class LoveCardScan(models.Model):
+    """Every scan of a card, with time, client address and what the finder chose to tell."""
+
+    card = models.ForeignKey(
+        LoveCard, verbose_name=_("爱心卡"), on_delete=models.PROTECT, related_name="scans"
+    )
+    scanned_at = models.DateTimeField(_("扫码时间"), auto_now_add=True)
+    client_address = models.CharField(_("客户端地址"), max_length=45, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=200, blank=True)
+    # Where the finder says they are, if they typed it on the card page.
+    location = models.CharField(_("发现地点"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("爱心卡扫码记录")
+        verbose_name_plural = _("爱心卡扫码记录")
+        ordering = ["-scanned_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.card} {self.scanned_at:%Y-%m-%d %H:%M}"
