@@ -26,6 +26,7 @@ from linli.care.models import KeyPerson, LoveCard
 from linli.care.selectors import get_key_person_for_user
 from linli.core.errors import ServiceError
 from linli.org.access import ReadOnlyAccess, get_unit_for_user
+from linli.org.models import Unit
 
 
 @never_cache
@@ -108,10 +109,21 @@ def card_sheet(request: HttpRequest, code: str) -> HttpResponse:
         raise ReadOnlyAccess
     base = request.build_absolute_uri("/")
     cards = []
-    for card in love_cards_for_unit(user=request.user, unit=unit):
+    live = love_cards_for_unit(user=request.user, unit=unit)
+    station_paths = {".".join(c.key_person.unit_path.split(".")[:2]) for c in live}
+    stations = {u.path: u for u in Unit.objects.filter(path__in=station_paths)}
+    for card in live:
+        station = stations.get(".".join(card.key_person.unit_path.split(".")[:2]))
         url = love_card_url(card, base_url=base)
         name = given_name(card.key_person.resident.name)
-        cards.append({"card": card, "given_name": name, "qr": mark_safe(qr_svg(url))})  # noqa: S308
+        cards.append(
+            {
+                "card": card,
+                "given_name": name,
+                "station": station,
+                "qr": mark_safe(qr_svg(url)),  # noqa: S308  (segno's own SVG)
+            }
+        )
     audit_record(
         actor=request.user,
         action="love_card.print",

@@ -141,7 +141,7 @@ def test_the_printable_sheet(card, client_for):
     body = sheet.content.decode()
     assert sheet.status_code == 200
     assert body.count("<svg") == 1
-    assert "我叫秀英" in body and "13900009876" in body
+    assert "我叫秀英" in body and "13900009876" in body and "南桥派出所 021-57101110" in body
     assert AuditEvent.objects.filter(action="love_card.print", object_id=community.code).exists()
     assert client_for("grid-nq").get(f"/care/love-cards/sheet/{NQ_GRID}/").status_code == 403
     assert client_for("touqiao").get(f"/care/love-cards/sheet/{community.code}/").status_code == 404
