@@ -209,6 +209,10 @@ def residents_match_addresses(*, unit_path: str) -> MatchSummary:
                     )
             for address_id, resident_ids in attach.items():
                 Resident.objects.filter(pk__in=resident_ids).update(address_id=address_id, updated_at=now)
+                # A text queued earlier that now names a standard address is settled by the match.
+                AddressReview.objects.filter(
+                    resident_id__in=resident_ids, state=AddressReview.State.PENDING
+                ).update(state=AddressReview.State.MATCHED, resolved_address_id=address_id, resolved_at=now)
                 matched += len(resident_ids)
             # A matched resident with a phone and a document now has complete basic information.
             Resident.objects.filter(

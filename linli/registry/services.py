@@ -215,9 +215,17 @@ def import_job_run_write(*, job_uuid: uuid.UUID | str, actor_id: int) -> None:
             )  # fmt: skip
     except ServiceError as exc:
         _fail(job, exc.message)
+        return
     except Exception:
         logger.exception("writing import job %s failed", job_uuid)
         _fail(job, _INTERNAL_FAILURE)
+        return
+    if job.kind in (ImportJob.Kind.RESIDENTS, ImportJob.Kind.ADDRESSES):
+        # New residents, or new standard addresses for residents still unmatched: attach what matches,
+        # queue the rest for review. After the commit, so that a failure here loses no imported row.
+        from linli.registry.addresses import residents_match_addresses
+
+        residents_match_addresses(unit_path=job.unit_path)
 
 
 def import_job_report_export(*, actor: Any, job: ImportJob) -> Path:
@@ -242,17 +250,28 @@ def _run_import(
     from linli.registry.imports.places import import_places
 
     if job.kind == ImportJob.Kind.RESIDENTS:
+
+        def progress(rows: int) -> None:
+            # Visible to the job page at once while validating (no transaction is open then); during
+            # the write it lands with the commit.
+            ImportJob.objects.filter(pk=job.pk).update(rows_done=rows)
+
         return import_residents(
             actor=actor,
             path=_stored_path(job),
             unit=job.unit,
             dry_run=dry_run,
             write_valid_rows=write_valid_rows,
+            progress=progress,
         )
     return import_places(
-        kind=job.kind, actor=actor, path=_stored_path(job), unit=job.unit, dry_run=dry_run,
+        kind=job.kind,
+        actor=actor,
+        path=_stored_path(job),
+        unit=job.unit,
+        dry_run=dry_run,
         write_valid_rows=write_valid_rows,
-    )  # fmt: skip
+    )
 
 
 def _fail(job: ImportJob, message: str) -> None:

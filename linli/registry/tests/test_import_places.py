@@ -139,3 +139,39 @@ def test_the_command_imports_each_kind(tmp_path):
     call_command("import", "addresses", str(path), "--unit", NQ_GRID, stdout=out)
     assert "新增 1" in out.getvalue()
     assert Address.objects.filter(unit_path=NQ_GRID).count() == 1
+
+
+def test_residents_imported_before_their_addresses_are_matched_when_the_addresses_arrive(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from linli.lib.idcard import make_id_number
+    from linli.registry.models import AddressReview, Resident
+
+    id_number = make_id_number("310120", __import__("datetime").date(1950, 5, 5), 11, "M")
+    people = _csv(
+        tmp_path,
+        [
+            ["姓名", "身份证号", "联系电话", "现住址"],
+            ["周老伯", id_number, "13800001111", "育秀路100弄12号401室"],
+        ],
+        "p.csv",
+    )
+    out = io.StringIO()
+    call_command("import", "residents", str(people), "--unit", NQ_GRID, stdout=out)
+    assert "0 人对应到标准地址，1 条待核对" in out.getvalue()
+    assert Resident.objects.get().address is None
+    call_command(
+        "import",
+        "addresses",
+        str(_csv(tmp_path, [["地址"], ["育秀路100弄12号401室"]], "a.csv")),
+        "--unit",
+        NQ_GRID,
+        stdout=out,
+    )
+    resident = Resident.objects.get()
+    assert resident.address is not None and resident.is_complete
+    assert "1 人对应到标准地址" in out.getvalue()
+    review = AddressReview.objects.get()
+    assert (review.state, review.resolved_address_id) == ("matched", resident.address_id)

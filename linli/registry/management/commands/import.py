@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
+from linli.registry.addresses import residents_match_addresses
 from linli.registry.importing import import_residents, report_csv
 from linli.registry.imports.places import import_places
 
@@ -62,6 +63,9 @@ class Command(BaseCommand):
         if options["report"]:
             options["report"].write_text(report_csv(report), encoding="utf-8-sig")
         self.stdout.write(report.summary())
+        if report.written and options["kind"] in ("residents", "addresses"):
+            matched = residents_match_addresses(unit_path=unit.path)
+            self.stdout.write(f"地址匹配：{matched.matched} 人对应到标准地址，{matched.queued} 条待核对")
         if report.errors and not report.written and not options["dry_run"]:
             self.stdout.write("有错误行，未写入任何数据；改正后重新导入，或加 --write-valid 只写入正确的行。")
 
