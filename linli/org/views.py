@@ -64,6 +64,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "liaison_departments": liaison_departments_of(unit=unit),
             "liaison_stations": [link.station for link in unit.liaison_links.select_related("station")],
             "can_manage": scope.can(Capability.MANAGE_UNITS, unit.path),
+            # Population pages exist for units whose people the user may see (not a department's view).
+            "covers_population": scope.covers(unit.path) and not unit.is_department,
         },
     )
 

@@ -18,7 +18,7 @@ from linli.core import paths
 from linli.core.masking import mask_id_number, mask_phone
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
-from linli.registry.models import Address, Business, Housing, ImportJob, Resident
+from linli.registry.models import Address, AddressReview, Business, Housing, ImportJob, Resident
 
 
 def residents_visible_to(*, user: Any) -> QuerySet[Resident]:
@@ -253,3 +253,27 @@ def import_job_error_preview(job: ImportJob, *, limit: int = ERROR_PREVIEW_ROWS)
         return lines
     finally:
         workbook.close()
+
+
+def address_reviews_pending_for(*, user: Any) -> QuerySet[AddressReview]:
+    """Texts waiting for a person to match them, in the user's subtrees, oldest first."""
+    scope = scope_for(user)
+    return (
+        AddressReview.objects.filter(
+            paths.any_subtree_q("unit_path", scope.full_roots), state=AddressReview.State.PENDING
+        )
+        .select_related("resident")
+        .order_by("created_at", "id")
+    )
+
+
+def get_address_review_for_manage(user: Any, review_id: int) -> AddressReview:
+    """A queued text the user may settle: 404 outside scope, 403 for those who may only look."""
+    review = AddressReview.objects.select_related("resident").filter(pk=review_id).first()
+    if review is None:
+        raise Http404
+    if not scope_for(user).covers(review.unit_path):
+        raise Http404
+    if not scope_for(user).can(Capability.MANAGE_REGISTRY, review.unit_path):
+        raise ReadOnlyAccess
+    return review

@@ -20,13 +20,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
+from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 from linli.registry.forms import IdNumberSearchForm, ImportUploadForm, ResidentSearchForm, RevealForm
 from linli.registry.models import ImportJob, Resident
 from linli.registry.selectors import (
     ERROR_PREVIEW_ROWS,
+    address_reviews_pending_for,
+    addresses_visible_to,
     get_address_for_user,
+    get_address_review_for_manage,
     get_grid_for_import,
     get_import_job_for_manage,
     get_import_job_for_user,
@@ -262,3 +266,61 @@ def import_job_report(request: HttpRequest, job_uuid: UUID) -> FileResponse:
         filename=f"{Path(job.original_name).stem}-错误报告.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+# 一标三实 per unit: the collection rate, and the queue of addresses waiting for a person.
+
+
+@login_required
+def registry_unit(request: HttpRequest, code: str) -> HttpResponse:
+    """The collection rate of a unit and of each unit under it (R6)."""
+    from linli.org.access import get_unit_for_user
+    from linli.registry.indicators import collection_rates
+
+    unit = get_unit_for_user(request.user, code)
+    if not scope_for(request.user).covers(unit.path):
+        # A department sees the unit's structure, not its population.
+        raise PermissionDenied
+    children = list(Unit.objects.filter(parent=unit, is_active=True).exclude(kind=Unit.Kind.DEPARTMENT))
+    (total,) = collection_rates(units=[unit])
+    context = {
+        "unit": unit,
+        "total": total,
+        "rows": collection_rates(units=children),
+        "pending_reviews": address_reviews_pending_for(user=request.user)
+        .filter(paths.subtree_q("unit_path", unit.path))
+        .count(),
+    }
+    return render(request, "registry/registry_unit.html", context)
+
+
+@login_required
+def address_review_list(request: HttpRequest) -> HttpResponse:
+    reviews = address_reviews_pending_for(user=request.user)
+    page = Paginator(reviews, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "registry/address_review_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def address_review_settle(request: HttpRequest, review_id: int) -> HttpResponse:
+    """Match a queued text to a standard address by its code, or dismiss it."""
+    from linli.registry.addresses import address_review_resolve
+
+    review = get_address_review_for_manage(request.user, review_id)
+    address = None
+    if "dismiss" not in request.POST:
+        code = request.POST.get("address_code", "").strip()
+        address = addresses_visible_to(user=request.user).filter(code=code).first() if code else None
+        if address is None:
+            messages.error(
+                request, f"找不到地址编码“{code[:40]}”，请核对后重试" if code else "请填写标准地址编码"
+            )
+            return redirect("address-review-list")
+    try:
+        address_review_resolve(actor=request.user, review=review, address=address)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已核对" if address else "已忽略")
+    return redirect("address-review-list")
