@@ -269,3 +269,95 @@ class LoveCardScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} {self.scanned_at:%Y-%m-%d %H:%M}"
+
+
+class Sweep(models.Model):
+    """A census sweep (拍门/扫楼/敲门行动) of a building, grid or community (C2).
+
+    Every household (standard address) in the area gets a row; the sweep proves coverage, it does not
+    claim it: it cannot close while households are unaccounted for, unless a supervisor closes it
+    with a reason.
+    """
+
+    class Kind(models.TextChoices):
+        DOOR_KNOCK = "door_knock", _("敲门行动")
+        KNOCK = "knock", _("拍门")
+        BUILDING = "building", _("扫楼")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("进行中")
+        CLOSED = "closed", _("已完成")
+
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=100)
+    unit = models.ForeignKey("org.Unit", verbose_name=_("范围"), on_delete=models.PROTECT, related_name="+")
+    unit_path = PathField(_("单位路径"), max_length=255, db_index=True)
+    # For a building sweep: the canonical key prefix of the building ("育秀路|100弄|12号").
+    building_key = models.CharField(_("楼栋"), max_length=255, blank=True)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.OPEN)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("关闭人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    close_reason = models.CharField(_("未完成即关闭的原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("排查行动")
+        verbose_name_plural = _("排查行动")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SweepHousehold(models.Model):
+    """One household of a sweep and what became of it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("未走访")
+        VISITED = "visited", _("已走访")
+        ABSENT = "absent", _("无人在家")
+        REFUSED = "refused", _("拒绝")
+        VACANT = "vacant", _("空置")
+
+    sweep = models.ForeignKey(
+        Sweep, verbose_name=_("排查行动"), on_delete=models.CASCADE, related_name="households"
+    )
+    address = models.ForeignKey(
+        "registry.Address", verbose_name=_("地址"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = PathField(_("网格路径"), max_length=255)
+    outcome = models.CharField(_("结果"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("走访人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    visited_at = models.DateTimeField(_("走访时间"), null=True, blank=True)
+    note = models.CharField(_("情况"), max_length=300, blank=True)
+    # Key persons found at this household and put on the ledger during the sweep.
+    new_key_persons = models.PositiveSmallIntegerField(_("新发现重点人员"), default=0)
+
+    class Meta:
+        verbose_name = _("排查户")
+        verbose_name_plural = _("排查户")
+        constraints = [models.UniqueConstraint(fields=["sweep", "address"], name="sweep_household_once")]
+        indexes = [
+            # sweep coverage: which households of a sweep are still unaccounted for.
+            models.Index(fields=["sweep", "outcome"], name="sweep_household_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sweep} · {self.address}"
