@@ -89,7 +89,7 @@ def test_scope_and_bad_input(flats, persona):
         )
     sweep = sweep_start(actor=persona("grid-nq"), unit=grid, kind="knock", title="拍门")
     with pytest.raises(ServiceError, match="走访结果"):
-        sweep_mark(actor=persona("grid-nq"), household=sweep.households.first(), outcome="pending")
+        sweep_mark(actor=persona("grid-nq"), household=sweep.households.all()[0], outcome="pending")
     with pytest.raises(Http404):
         get_sweep_for_user(persona("grid-tq"), sweep.pk)
     assert get_sweep_for_user(persona("nanqiao"), sweep.pk) == sweep
