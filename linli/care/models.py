@@ -361,3 +361,69 @@ class SweepHousehold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sweep} · {self.address}"
+
+
+class Vaccination(models.Model):
+    """A resident's vaccination status for the follow-up list (C7): who is not, or not fully, vaccinated."""
+
+    class Status(models.TextChoices):
+        NONE = "none", _("未接种")
+        PARTIAL = "partial", _("未全程接种")
+        FULL = "full", _("已全程接种")
+
+    class Reason(models.TextChoices):
+        CONTRAINDICATION = "contraindication", _("有禁忌症")
+        REFUSED = "refused", _("本人或家属不愿接种")
+        IMMOBILE = "immobile", _("行动不便")
+        AWAY = "away", _("长期外出")
+        ILL = "ill", _("患病暂缓")
+        OTHER = "other", _("其他")
+
+    resident = models.OneToOneField(
+        "registry.Resident", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="vaccination"
+    )
+    unit_path = PathField(_("网格路径"), max_length=255, db_index=True)
+    status = models.CharField(_("接种情况"), max_length=8, choices=Status.choices)
+    doses = models.PositiveSmallIntegerField(_("已接种剂次"), default=0)
+    reason = models.CharField(_("未接种原因"), max_length=16, choices=Reason.choices, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("疫苗接种情况")
+        verbose_name_plural = _("疫苗接种情况")
+
+    def __str__(self) -> str:
+        return f"{self.resident} {self.get_status_display()}"
+
+
+class ConsolationVisit(models.Model):
+    """A consolation visit (走访慰问) with what was given and the fund it came from (C8)."""
+
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("重点人员"), on_delete=models.PROTECT, related_name="consolation_visits"
+    )
+    unit_path = PathField(_("网格路径"), max_length=255, db_index=True)
+    visited_on = models.DateField(_("慰问日期"))
+    occasion = models.CharField(_("慰问事由"), max_length=50)
+    goods = models.CharField(_("慰问物品"), max_length=200, blank=True)
+    amount = models.DecimalField(_("慰问金（元）"), max_digits=10, decimal_places=2, default=0)
+    fund = models.CharField(_("资金来源"), max_length=100)
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("慰问人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("走访慰问")
+        verbose_name_plural = _("走访慰问")
+        ordering = ["-visited_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="consolation_amount_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_person} {self.occasion} {self.visited_on}"

@@ -1,0 +1,172 @@
+"""Vaccination follow-up (C7) and consolation visits (C8)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from linli.accounts.roles import Capability
+from linli.accounts.selectors import require_capability, scope_for
+from linli.audit.services import audit_record
+from linli.care.models import ConsolationVisit, KeyPerson, Vaccination
+from linli.core import paths
+from linli.core.errors import ServiceError
+from linli.core.masking import mask_phone
+from linli.org.models import Unit
+from linli.registry.models import Resident
+
+ELDERLY_AGE = 60
+
+
+@transaction.atomic
+def vaccination_record(
+    *, actor: Any, resident: Resident, status: str, doses: int = 0, reason: str = "", note: str = ""
+) -> Vaccination:
+    """Set a resident's vaccination status; a missing or partial one needs the reason."""
+    require_capability(actor, Capability.LOG_CONTACTS, resident.unit_path)
+    if status not in Vaccination.Status.values:
+        raise ServiceError("接种情况无效", field="status")
+    if not 0 <= doses <= 10:
+        raise ServiceError("剂次应在 0–10 之间", field="doses")
+    if status == Vaccination.Status.NONE and doses:
+        raise ServiceError("未接种时剂次应为 0", field="doses")
+    if status != Vaccination.Status.FULL and reason not in Vaccination.Reason.values:
+        raise ServiceError("未接种或未全程接种须选择原因", field="reason")
+    if status == Vaccination.Status.FULL:
+        reason = ""
+    record, _ = Vaccination.objects.update_or_create(
+        resident=resident,
+        defaults={
+            "unit_path": resident.unit_path,
+            "status": status,
+            "doses": doses,
+            "reason": reason,
+            "note": note.strip()[:200],
+            "recorded_by": actor,
+        },
+    )
+    audit_record(actor=actor, action="vaccination.record", obj=record, unit_path=resident.unit_path)
+    return record
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    resident_id: int
+    name: str
+    age: int | None
+    phone: str
+    is_key_person: bool
+    status: str
+    reason: str
+
+
+def vaccination_followup(*, user: Any, unit: Unit, on: datetime.date | None = None) -> list[FollowUpRow]:
+    """Key persons and residents aged 60+ under `unit` who are not, or not fully, vaccinated (masked)."""
+    on = on or timezone.localdate()
+    born_before = (
+        on.replace(year=on.year - ELDERLY_AGE)
+        if not (on.month == 2 and on.day == 29)
+        else on.replace(year=on.year - ELDERLY_AGE, day=28)
+    )
+    scope = scope_for(user)
+    if not scope.covers(unit.path):
+        return []
+    residents = (
+        Resident.objects.filter(paths.subtree_q("unit_path", unit.path), status=Resident.Status.PRESENT)
+        .filter(Q(birth_date__lte=born_before) | Q(key_person__is_active=True))
+        .exclude(vaccination__status=Vaccination.Status.FULL)
+        .select_related("vaccination", "key_person")
+        .order_by("unit_path", "name", "id")
+    )
+    rows = []
+    for r in residents:
+        vaccination = getattr(r, "vaccination", None)
+        age = None
+        if r.birth_date:
+            age = on.year - r.birth_date.year - ((on.month, on.day) < (r.birth_date.month, r.birth_date.day))
+        rows.append(
+            FollowUpRow(
+                resident_id=r.pk,
+                name=r.name,
+                age=age,
+                phone=mask_phone(r.phone),
+                is_key_person=hasattr(r, "key_person"),
+                status=vaccination.get_status_display() if vaccination else "未登记",
+                reason=vaccination.get_reason_display() if vaccination and vaccination.reason else "",
+            )
+        )
+    return rows
+
+
+def vaccination_followup_xlsx(*, user: Any, unit: Unit) -> bytes:
+    """The follow-up list as a workbook (opens in Excel and WPS); the export is audited."""
+    import openpyxl
+
+    rows = vaccination_followup(user=user, unit=unit)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("疫苗接种随访")
+    sheet.append([f"{unit.name} 疫苗接种随访名单（{timezone.localdate():%Y-%m-%d}）"])
+    sheet.append(["姓名", "年龄", "联系电话", "重点人员", "接种情况", "未接种原因"])
+    for row in rows:
+        sheet.append(
+            [row.name, row.age, row.phone, "是" if row.is_key_person else "", row.status, row.reason]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    audit_record(
+        actor=user,
+        action="vaccination.export",
+        object_type="org.unit",
+        object_id=unit.code,
+        unit_path=unit.path,
+        detail={"rows": len(rows)},
+    )
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def consolation_visit_record(
+    *,
+    actor: Any,
+    key_person: KeyPerson,
+    visited_on: datetime.date,
+    occasion: str,
+    fund: str,
+    goods: str = "",
+    amount: str | Decimal = "0",
+) -> ConsolationVisit:
+    """Record a consolation visit: what was given, how much, from which fund."""
+    require_capability(actor, Capability.LOG_CONTACTS, key_person.unit_path)
+    if not occasion.strip():
+        raise ServiceError("请填写慰问事由，如 春节慰问", field="occasion")
+    if not fund.strip():
+        raise ServiceError("请填写资金来源", field="fund")
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ServiceError("慰问金应为金额，如 500 或 500.00", field="amount") from None
+    if value < 0 or value > Decimal("100000"):
+        raise ServiceError("慰问金应在 0–100000 元之间", field="amount")
+    if not goods.strip() and value == 0:
+        raise ServiceError("请填写慰问物品或慰问金", field="goods")
+    if visited_on > timezone.localdate():
+        raise ServiceError("慰问日期不能晚于今天", field="visited_on")
+    visit = ConsolationVisit.objects.create(
+        key_person=key_person,
+        unit_path=key_person.unit_path,
+        visited_on=visited_on,
+        occasion=occasion.strip()[:50],
+        goods=goods.strip()[:200],
+        amount=value,
+        fund=fund.strip()[:100],
+        visited_by=actor,
+    )
+    audit_record(actor=actor, action="consolation_visit.record", obj=visit, unit_path=key_person.unit_path)
+    return visit
