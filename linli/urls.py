@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("linli.org.urls")),
     path("", include("linli.care.lovecard_urls")),
     path("", include("linli.registry.urls")),
+    path("care/", include("linli.care.urls")),
 ]
 
 handler403 = "linli.core.views.forbidden"

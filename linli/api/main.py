@@ -68,6 +68,7 @@ def _register() -> None:
     api.add_router("", accounts_router)
     api.add_router("", org_router)
     api.add_router("", registry_router)
+    api.add_router("", "linli.care.apis.router")
 
 
 _register()

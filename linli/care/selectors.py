@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
+from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
-from linli.care.models import KeyPerson, RiskLevel
+from linli.care.models import Contact, KeyPerson, RiskLevel
 from linli.core import paths
+from linli.core.masking import mask_phone
+from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
 
 _RISK_ORDER = Case(
@@ -36,6 +40,15 @@ def get_key_person_for_user(user: Any, key_person_id: int) -> KeyPerson:
         raise Http404
     if not scope_for(user).covers(key_person.unit_path):
         raise Http404
+    return key_person
+
+
+def get_key_person_detail_for_user(user: Any, key_person_id: int) -> KeyPerson:
+    """A key person's detail (categories, guardians, contact history): the read is audited."""
+    from linli.audit.services import audit_record
+
+    key_person = get_key_person_for_user(user, key_person_id)
+    audit_record(actor=user, action="key_person.view", obj=key_person, unit_path=key_person.unit_path)
     return key_person
 
 
@@ -66,3 +79,125 @@ def key_persons_without_member(*, user: Any, unit: Unit | None = None) -> QueryS
     if unit is not None:
         queryset = queryset.filter(paths.subtree_q("unit_path", unit.path))
     return queryset.select_related("resident").order_by(_RISK_ORDER, "unit_path", "id")
+
+
+# Pages and API of the ledger: units, rows as lists show them, histories, counts.
+
+
+def get_unit_for_care(user: Any, code: str) -> Unit:
+    """A district, station, community or grid whose key persons the user may read; else 404.
+
+    Departments see the structure of their liaison stations, not the people in them: 404 too.
+    """
+    unit = Unit.objects.select_related("scheme", "parent").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    if not unit.is_active:
+        raise Http404
+    if unit.kind == Unit.Kind.DEPARTMENT:
+        raise Http404
+    if not scope_for(user).covers(unit.path):
+        raise Http404
+    return unit
+
+
+def get_key_person_for_contact(user: Any, key_person_id: int) -> KeyPerson:
+    """A key person the user may log a contact for: 404 outside scope, 403 where the user only reads."""
+    key_person = get_key_person_for_user(user, key_person_id)
+    if not scope_for(user).can(Capability.LOG_CONTACTS, key_person.unit_path):
+        raise ReadOnlyAccess
+    return key_person
+
+
+def key_persons_in(*, user: Any, unit: Unit | None = None) -> QuerySet[KeyPerson]:
+    """Key persons on the ledger in scope, or under a unit the caller has accessed, by grid."""
+    queryset = key_persons_visible_to(user=user)
+    if unit is not None:
+        queryset = queryset.filter(paths.subtree_q("unit_path", unit.path))
+    return queryset.select_related("resident", "responsible").order_by("unit_path", "id")
+
+
+def key_person_contacts(*, key_person: KeyPerson) -> QuerySet[Contact]:
+    """The contact history of a key person the caller has accessed, newest first."""
+    return (
+        Contact.objects.filter(key_person=key_person)
+        .select_related("recorded_by")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    total: int
+    overdue: int
+    due_today: int
+    emergencies: int
+
+
+def due_counts(*, user: Any, on: datetime.date, unit: Unit | None = None, mine: bool = False) -> DueCounts:
+    """How many key persons there are, how many are overdue or due on `on`, how many have an emergency."""
+    queryset = key_persons_visible_to(user=user)
+    if unit is not None:
+        queryset = queryset.filter(paths.subtree_q("unit_path", unit.path))
+    if mine:
+        queryset = queryset.filter(Q(responsible=user) | Q(backup=user))
+    counts = queryset.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(next_contact_due__lt=on)),
+        due_today=Count("id", filter=Q(next_contact_due=on)),
+        emergencies=Count("id", filter=Q(emergency_at__isnull=False)),
+    )
+    return DueCounts(**counts)
+
+
+@dataclass(frozen=True)
+class KeyPersonRow:
+    """What a worklist shows of a key person: the resident's phone masked."""
+
+    id: int
+    name: str
+    age: int | None
+    categories: list[str]
+    risk_level: str
+    risk_label: str
+    phone: str
+    next_contact_due: datetime.date
+    # Days past the due date on `on` (0: due that day; negative: not yet due).
+    days_overdue: int
+    emergency: bool
+    responsible: str
+
+
+def age_on(birth_date: datetime.date | None, on: datetime.date) -> int | None:
+    if birth_date is None:
+        return None
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def key_person_row(key_person: KeyPerson, *, on: datetime.date) -> KeyPersonRow:
+    """One row; the caller prefetched `categories` and selected `resident` and `responsible`."""
+    resident = key_person.resident
+    return KeyPersonRow(
+        id=key_person.pk,
+        name=resident.name,
+        age=age_on(resident.birth_date, on),
+        categories=[c.get_category_display() for c in key_person.categories.all()],
+        risk_level=key_person.risk_level,
+        risk_label=key_person.get_risk_level_display(),
+        phone=mask_phone(resident.phone),
+        next_contact_due=key_person.next_contact_due,
+        days_overdue=(on - key_person.next_contact_due).days,
+        emergency=key_person.emergency_at is not None,
+        responsible=str(key_person.responsible) if key_person.responsible_id else "",
+    )
+
+
+def care_units_of(*, user: Any) -> QuerySet[Unit]:
+    """The units at the top of the user's geographic scope: where their care pages start."""
+    roots = scope_for(user).full_roots
+    return Unit.objects.filter(path__in=roots, is_active=True).select_related("scheme").order_by("path")
+
+
+def grid_of(*, key_person: KeyPerson) -> Unit | None:
+    """The grid of a key person the caller has accessed (for its name and its worklist link)."""
+    return Unit.objects.filter(path=key_person.unit_path).first()

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from linli.care.demo import load_care_demo
 from linli.org.demo import PERSONA_DESCRIPTIONS, load_org_demo
 from linli.registry.demo import SCALES, load_registry_demo
 
@@ -39,6 +40,16 @@ class Command(BaseCommand):
             self.stdout.write("")
         summary = "，".join(f"{what} {n}" for what, n in population.items()) or "没有变化"
         self.stdout.write(f"人口与房屋：{summary}")
+
+        def care_progress(done: int, total: int) -> None:
+            if show_progress:
+                self.stdout.write(f"\r重点人员：{done}/{total} 个网格", ending="")
+                self.stdout.flush()
+
+        care = load_care_demo(progress=care_progress)
+        if show_progress:
+            self.stdout.write("")
+        self.stdout.write(f"重点人员：{'，'.join(f'{what} {n}' for what, n in care.items()) or '没有变化'}")
         self.stdout.write(f"演示账号（口令均为 LINLI_DEMO_PASSWORD = {settings.LINLI_DEMO_PASSWORD}）：")
         for username, description in PERSONA_DESCRIPTIONS.items():
             self.stdout.write(f"  {username:<11} {description}")

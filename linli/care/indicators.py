@@ -1,0 +1,247 @@
+"""On-time contact rate (C5): the share of key-person-weeks with at least the required reached contacts.
+
+A key-person-week is an ISO week (Monday to Sunday, by Asia/Shanghai dates) that has ended and lies in
+the period, counted for a person on the ledger by that Monday. The week is on time when it holds at least
+ceil(7 / cadence_days) reached contacts, and at least one: weekly people need one, people on a three-day
+cadence three. A contact that reached nobody does not count.
+
+Two queries per table whatever its size: the people (with their enrolment date and cadence), and their
+reached contacts counted per person and week in SQL. Weeks are bucketed by comparing `occurred_at` with
+the instants at which Shanghai's Mondays begin, computed in Python: plain comparisons that SQLite and
+PostgreSQL evaluate alike (SQLite would run TruncWeek's time zone conversion in Python for every row).
+People are bucketed into units or members in one pass in Python.
+
+Limits of the data: the rate uses each person's current cadence and current responsible member, and
+people taken off the ledger (is_active false) drop out of past periods as well, because the ledger does
+not record when a person left it or who was paired with them in a past week.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import math
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from linli.accounts.models import User
+from linli.care.models import Contact, KeyPerson
+from linli.core import paths
+from linli.org.models import Unit
+
+DEFAULT_WEEKS = 4
+# A table over more than about a year of weeks is a report, not a page.
+MAX_WEEKS = 53
+_WEEK = datetime.timedelta(days=7)
+
+
+def required_contacts(cadence_days: int) -> int:
+    """Reached contacts a week must hold for a person on this cadence."""
+    return max(1, math.ceil(7 / max(cadence_days, 1)))
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole ISO weeks: `start` is a Monday, `end` a Sunday (both local dates)."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def mondays(self) -> list[datetime.date]:
+        return [self.start + i * _WEEK for i in range((self.end - self.start).days // 7 + 1)]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.end < self.start
+
+
+def _monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def last_full_week_end(today: datetime.date) -> datetime.date:
+    """The Sunday of the last week that has ended (yesterday, when today is a Monday)."""
+    return _monday(today) - datetime.timedelta(days=1)
+
+
+def last_full_weeks(today: datetime.date, weeks: int = DEFAULT_WEEKS) -> Period:
+    """The default period of the pages: the last `weeks` weeks that have ended."""
+    end = last_full_week_end(today)
+    return Period(start=end - datetime.timedelta(days=7 * weeks - 1), end=end)
+
+
+def period_between(start: datetime.date, end: datetime.date, *, today: datetime.date) -> Period:
+    """The weeks that overlap [start, end] and have ended by `today` (a week is judged once it is over).
+
+    Empty (end before start) when no such week exists, say for a period within the current week.
+    """
+    first = _monday(start)
+    last = min(_monday(end) + datetime.timedelta(days=6), last_full_week_end(today))
+    return Period(start=first, end=last)
+
+
+@dataclass(frozen=True)
+class OnTimeRate:
+    """The tally of one row of a table: a unit, or a member (the pairing, not who logged the contact)."""
+
+    label: str
+    person_weeks: int
+    on_time: int
+    unit: Unit | None = None
+    member: User | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """On-time weeks over all weeks; None when nobody was on the ledger."""
+        return self.on_time / self.person_weeks if self.person_weeks else None
+
+    @property
+    def percent(self) -> float | None:
+        rate = self.rate
+        return None if rate is None else rate * 100
+
+
+_Key = Hashable
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_default_timezone())
+
+
+def _scope_q(field: str, roots: list[str]) -> Q:
+    """One index range over the roots' nearest common ancestor when they have one (callers bucket the
+    rows exactly); 300 OR'ed ranges cost more than the extra rows of a station or a district."""
+    split = [r.split(paths.SEPARATOR) for r in roots]
+    common: list[str] = []
+    for segments in zip(*split, strict=False):
+        if len(set(segments)) > 1:
+            break
+        common.append(segments[0])
+    if common:
+        return paths.subtree_q(field, paths.SEPARATOR.join(common))
+    return paths.any_subtree_q(field, roots)
+
+
+def _tally(
+    roots: list[str], period: Period, key_of: Callable[[str, int | None], _Key | None]
+) -> dict[_Key, list[int]]:
+    """{key: [person_weeks, on_time]} over the key persons under `roots` (two queries).
+
+    `key_of(unit_path, responsible_id)` buckets a person, or drops it with None.
+    """
+    totals: dict[_Key, list[int]] = {}
+    mondays = period.mondays
+    if period.is_empty or not roots:
+        return totals
+    # Week i runs from the local midnight starting mondays[i] to the one starting mondays[i + 1]. These
+    # are instants, so the database buckets contacts by comparison alone: no time zone functions,
+    # which SQLite would run in Python for every row.
+    week_ends = [_local_midnight(m + _WEEK) for m in mondays]
+    begins, ends = _local_midnight(period.start), week_ends[-1]
+
+    people = KeyPerson.objects.filter(
+        _scope_q("unit_path", roots), is_active=True, created_at__lt=ends
+    ).values_list("id", "unit_path", "responsible_id", "cadence_days", "created_at")
+    # id -> (key, required contacts, index of the first week on the ledger)
+    counted: dict[int, tuple[_Key, int, int]] = {}
+    zone = timezone.get_default_timezone()
+    for pk, unit_path, responsible_id, cadence, created_at in people.iterator(chunk_size=5000):
+        key = key_of(unit_path, responsible_id)
+        if key is None:
+            continue
+        # The first Monday on or after the day of enrolment.
+        first = bisect.bisect_left(mondays, timezone.localtime(created_at, zone).date())
+        if first == len(mondays):
+            continue
+        counted[pk] = (key, required_contacts(cadence), first)
+        totals.setdefault(key, [0, 0])[0] += len(mondays) - first
+
+    week = Case(
+        *[When(occurred_at__lt=end, then=Value(i)) for i, end in enumerate(week_ends)],
+        output_field=IntegerField(),
+    )
+    weeks = (
+        Contact.objects.filter(
+            _scope_q("key_person__unit_path", roots),
+            key_person__is_active=True,
+            reached=True,
+            occurred_at__gte=begins,
+            occurred_at__lt=ends,
+        )
+        .annotate(week=week)
+        .values("key_person_id", "week")
+        .annotate(n=Count("id"))
+        .values_list("key_person_id", "week", "n")
+        .order_by()
+    )
+    for pk, index, n in weeks.iterator(chunk_size=5000):
+        person = counted.get(pk)
+        if person is None:
+            continue
+        key, required, first = person
+        if n >= required and index >= first:
+            totals[key][1] += 1
+    return totals
+
+
+def on_time_rates(*, units: list[Unit], period: Period) -> list[OnTimeRate]:
+    """The rate of each unit (the caller has accessed them), e.g. the children of a station.
+
+    The units must not lie inside one another; two queries whatever their number.
+    """
+    unit_paths = sorted(u.path for u in units)
+    if paths.collapse(unit_paths) != unit_paths:
+        raise ValueError("on_time_rates needs units that do not contain one another")
+    wanted = set(unit_paths)
+    depths = sorted({paths.depth(p) for p in unit_paths})
+
+    def key_of(unit_path: str, responsible_id: int | None) -> str | None:
+        parts = unit_path.split(paths.SEPARATOR)
+        for depth in depths:
+            candidate = paths.SEPARATOR.join(parts[: depth + 1])
+            if candidate in wanted:
+                return candidate
+        return None
+
+    totals = _tally(unit_paths, period, key_of)
+    return [
+        OnTimeRate(
+            label=u.name,
+            unit=u,
+            person_weeks=totals.get(u.path, [0, 0])[0],
+            on_time=totals.get(u.path, [0, 0])[1],
+        )
+        for u in units
+    ]
+
+
+def on_time_rates_by_member(*, unit: Unit, period: Period) -> list[OnTimeRate]:
+    """The rate of each member responsible for key persons under `unit`, most weeks first.
+
+    People nobody is responsible for are one row without a member (“未结对”). Three queries.
+    """
+    totals = _tally([unit.path], period, lambda unit_path, responsible_id: responsible_id or 0)
+    members = User.objects.in_bulk([k for k in totals if isinstance(k, int) and k])
+    rows = [
+        OnTimeRate(
+            label=str(members[key]) if key in members else "未结对",
+            member=members.get(key) if isinstance(key, int) else None,
+            person_weeks=weeks,
+            on_time=on_time,
+        )
+        for key, (weeks, on_time) in totals.items()
+    ]
+    return sorted(rows, key=lambda r: (r.member is None, -r.person_weeks, r.label))
+
+
+def total_of(rows: list[OnTimeRate], label: str) -> OnTimeRate:
+    """The rows added up (a station's rate from its communities')."""
+    return OnTimeRate(
+        label=label,
+        person_weeks=sum(r.person_weeks for r in rows),
+        on_time=sum(r.on_time for r in rows),
+    )

@@ -1,0 +1,468 @@
+"""Care pages over HTTP, per persona: today's list, a key person, logging a contact, a unit's worklist."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from linli.audit.models import AuditEvent
+from linli.care.models import Contact, KeyPerson
+from linli.care.services import CategoryInput, key_person_enrol
+from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2, TQ_GRID
+from linli.lib.idcard import make_id_number
+from linli.org.models import Unit
+from linli.registry.models import Resident
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+ELDER_PHONE = "13812345678"
+GUARDIAN_PHONE = "13900001234"
+
+
+def _resident(name: str, path: str, born: datetime.date, n: int, sex: str = "M", phone: str = "") -> Resident:
+    sequence = 2 * n + (1 if sex == "M" else 2)
+    return Resident.objects.create(
+        name=name, document_kind="id_card", id_number=make_id_number(path[:6], born, sequence, sex),
+        sex=sex, birth_date=born, phone=phone, phone_last4=phone[-4:], residence_type="registered",
+        unit_path=path,
+    )  # fmt: skip
+
+
+def _enrol(persona: Any, actor: str, resident: Resident, due_in: int, **kwargs: Any) -> KeyPerson:
+    key_person = key_person_enrol(actor=persona(actor), resident=resident, **kwargs)
+    KeyPerson.objects.filter(pk=key_person.pk).update(
+        next_contact_due=timezone.localdate() + datetime.timedelta(days=due_in)
+    )
+    key_person.refresh_from_db()
+    return key_person
+
+
+def make_key_persons(persona: Any) -> dict[str, KeyPerson]:
+    """Key persons with distinctive names (试…) in grid-nq's grid, the next 南桥 grid, and 头桥.
+
+    王老 is 3 days overdue, 李童 due today, 张孕 due in 5 days (all grid-nq's); 赵急 in the next grid
+    has no member and an open emergency; 陈头 in 头桥 is grid-tq's and overdue.
+    """
+    nq = "nanqiao"
+    people = {
+        "wang": _enrol(
+            persona, nq, _resident("试王老", NQ_GRID, datetime.date(1940, 3, 1), 1, phone=ELDER_PHONE), -3,
+            categories=[CategoryInput("living_alone"), CategoryInput("disabled", disability_grade=2)],
+            responsible=persona("grid-nq"), backup=persona("squad-nq"), risk_level="medium",
+            guardians=[("王女儿", "女儿", GUARDIAN_PHONE)], needs_note="腿脚不便",
+        ),
+        "li": _enrol(
+            persona, nq, _resident("试李童", NQ_GRID, datetime.date(2016, 5, 1), 2), 0,
+            categories=[CategoryInput("left_behind_child")], responsible=persona("grid-nq"),
+        ),
+        "zhang": _enrol(
+            persona, nq, _resident("试张孕", NQ_GRID, datetime.date(1996, 7, 1), 3, sex="F"), 5,
+            categories=[CategoryInput("pregnant", due_date=datetime.date(2027, 3, 1))],
+            responsible=persona("grid-nq"),
+        ),
+        "zhao": _enrol(
+            persona, nq, _resident("试赵急", NQ_GRID_2, datetime.date(1938, 1, 1), 4), 4,
+            categories=[CategoryInput("seriously_ill", treatment="透析")], risk_level="high",
+        ),
+        "chen": _enrol(
+            persona, "touqiao", _resident("试陈头", TQ_GRID, datetime.date(1945, 1, 1), 5), -1,
+            categories=[CategoryInput("empty_nest")], responsible=persona("grid-tq"),
+        ),
+    }  # fmt: skip
+    KeyPerson.objects.filter(pk=people["zhao"].pk).update(emergency_at=timezone.now())
+    people["zhao"].refresh_from_db()
+    return people
+
+
+@pytest.fixture
+def people(persona: Any) -> dict[str, KeyPerson]:
+    return make_key_persons(persona)
+
+
+def _body(response: Any) -> str:
+    return response.content.decode()
+
+
+def _local_input(when: datetime.datetime) -> str:
+    return timezone.localtime(when).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_care_pages_require_login(client, people):
+    wang = people["wang"].pk
+    urls = [
+        "/care/",
+        "/care/home-block/",
+        f"/care/key-persons/{wang}/",
+        f"/care/key-persons/{wang}/contacts/new/",
+    ]
+    for url in [*urls, f"/care/units/{NANQIAO}/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    response = client.post(f"/care/key-persons/{wang}/contacts/new/", {"kind": "visit"})
+    assert response.status_code == 302
+    assert not Contact.objects.exists()
+
+
+# Today's list.
+
+
+def test_grid_worker_sees_own_people_due_overdue_first_with_masked_phones(client_for, people):
+    body = _body(client_for("grid-nq").get("/care/"))
+    assert "今天要联系的人" in body
+    assert body.index("试王老") < body.index("试李童")
+    assert "逾期 3 天" in body
+    assert "今天到期" in body
+    for absent in ("试张孕", "试赵急", "试陈头"):
+        assert absent not in body
+    assert "138****5678" in body
+    assert ELDER_PHONE not in body
+    assert "独居老人、残疾人" in body
+    assert f"/care/key-persons/{people['wang'].pk}/contacts/new/" in body
+
+
+def test_emergencies_are_at_the_very_top_flagged(client_for, people, persona):
+    KeyPerson.objects.filter(pk=people["li"].pk).update(emergency_at=timezone.now())
+    body = _body(client_for("grid-nq").get("/care/"))
+    assert body.index("试李童") < body.index("试王老")
+    assert 'class="due is-emergency"' in body
+    assert "紧急" in body
+
+
+def test_the_list_is_light_enough_for_a_slow_phone(client_for, people):
+    static = Path(settings.BASE_DIR) / "static"
+    assets = (static / "linli" / "linli.css").stat().st_size + (
+        static / "vendor" / "htmx.min.js"
+    ).stat().st_size
+    for username, url in [("grid-nq", "/care/"), ("nanqiao", f"/care/units/{NANQIAO}/")]:
+        response = client_for(username).get(url)
+        assert len(response.content) + assets < 100_000
+        assert 'name="viewport" content="width=device-width' in _body(response)
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("squad-nq", "您没有结对的重点人员"),  # a backup only, of someone not yet due
+        ("nanqiao", "您没有结对的重点人员"),
+        ("auditor", "您没有结对的重点人员"),
+        ("zhian", "您的工作范围不含重点人员"),
+    ],
+)
+def test_people_without_own_people_are_told_why_the_list_is_empty(client_for, people, username, message):
+    KeyPerson.objects.filter(pk=people["wang"].pk).update(backup=None)
+    response = client_for(username).get("/care/")
+    assert response.status_code == 200
+    assert message in _body(response)
+    assert "试王老" not in _body(response)
+
+
+def test_home_page_loads_todays_list_at_the_top(client_for, people):
+    home = _body(client_for("grid-nq").get("/"))
+    assert home.index('hx-get="/care/home-block/"') < home.index("我的任职")
+    block = _body(client_for("grid-nq").get("/care/home-block/"))
+    assert '逾期 <b class="bad">1</b> 人' in block
+    assert "试王老" in block
+    assert 'href="/care/"' in block
+    station = _body(client_for("nanqiao").get("/care/home-block/"))
+    assert f'href="/care/units/{NANQIAO}/"' in station
+    assert client_for("zhian").get("/care/home-block/").content == b""
+
+
+# The key person page.
+
+
+@pytest.mark.parametrize("username", ["grid-nq", "squad-nq", "officer-nq", "nanqiao", "auditor", "admin"])
+def test_key_person_page_is_shown_inside_scope(client_for, people, username):
+    response = client_for(username).get(f"/care/key-persons/{people['wang'].pk}/")
+    body = _body(response)
+    assert response.status_code == 200
+    assert "试王老" in body
+    assert "残疾人（2级）" in body
+    assert "138****5678" in body
+    assert "139****1234" in body  # the guardian, masked
+    assert ELDER_PHONE not in body
+    assert GUARDIAN_PHONE not in body
+    assert "腿脚不便" in body
+    assert "逾期 3 天" in body
+
+
+@pytest.mark.parametrize("username", ["grid-tq", "touqiao", "zhian", "jingzhen", "angsu"])
+def test_key_person_page_outside_scope_is_404(client_for, people, username):
+    response = client_for(username).get(f"/care/key-persons/{people['wang'].pk}/")
+    assert response.status_code == 404
+    assert "未找到" in _body(response)
+
+
+def test_key_person_page_shows_the_pairing_and_the_history_newest_first(client_for, people, persona):
+    wang = people["wang"]
+    grid_nq = persona("grid-nq")
+    grid_nq.phone = "13611112222"
+    grid_nq.save(update_fields=["phone"])
+    now = timezone.now()
+    for days, outcome in [(3, "较早的一次"), (1, "最近的一次")]:
+        Contact.objects.create(
+            key_person=wang, occurred_at=now - datetime.timedelta(days=days), kind="phone",
+            recorded_by=grid_nq, outcome=outcome,
+        )  # fmt: skip
+    body = _body(client_for("grid-nq").get(f"/care/key-persons/{wang.pk}/"))
+    assert body.index("最近的一次") < body.index("较早的一次")
+    assert "联系记录（2）" in body
+    assert 'href="tel:13611112222"' in body
+    assert str(persona("squad-nq")) in body
+    assert "登记联系" in body
+    assert "登记联系" not in _body(client_for("auditor").get(f"/care/key-persons/{wang.pk}/"))
+    assert client_for("admin").get("/care/key-persons/999999/").status_code == 404
+
+
+# Logging a contact.
+
+
+def test_contact_form_defaults_to_now_in_shanghai(client_for, people):
+    response = client_for("grid-nq").get(f"/care/key-persons/{people['wang'].pk}/contacts/new/")
+    body = _body(response)
+    assert response.status_code == 200
+    now = timezone.localtime()
+    assert f'value="{now:%Y-%m-%d}T' in body
+    for label in ("上门", "电话", "微信", "视频", "联系上", "未联系上", "发现需求", "发现隐患", "同行人员"):
+        assert label in body
+
+
+@pytest.mark.parametrize(("username", "status"), [("auditor", 403), ("grid-tq", 404), ("zhian", 404)])
+def test_contact_form_is_403_read_only_and_404_out_of_scope(client_for, people, username, status):
+    url = f"/care/key-persons/{people['wang'].pk}/contacts/new/"
+    client = client_for(username)
+    assert client.get(url).status_code == status
+    data = {"kind": "visit", "reached": "1", "occurred_at": _local_input(timezone.now())}
+    assert client.post(url, data).status_code == status
+    assert not Contact.objects.exists()
+
+
+def test_logging_a_visit_takes_the_person_off_the_list(client_for, people):
+    client = client_for("grid-nq")
+    wang = people["wang"]
+    response = client.post(
+        f"/care/key-persons/{wang.pk}/contacts/new/",
+        {
+            "kind": "visit", "reached": "1", "occurred_at": _local_input(timezone.now()),
+            "outcome": " 身体还好 ", "needs_found": "需要助餐", "hazards_found": "燃气软管老化",
+            "companions": "社区民警",
+        },
+        follow=True,
+    )  # fmt: skip
+    body = _body(response)
+    assert response.redirect_chain == [("/care/", 302)]
+    assert "已登记与试王老的上门联系" in body
+    assert 'class="who" href="/care/key-persons/' + str(wang.pk) not in body
+    assert "试李童" in body
+    contact = Contact.objects.get()
+    assert (contact.outcome, contact.needs_found, contact.hazards_found) == (
+        "身体还好",
+        "需要助餐",
+        "燃气软管老化",
+    )
+    assert contact.recorded_by.username == "grid-nq"
+    wang.refresh_from_db()
+    assert wang.next_contact_due == timezone.localdate() + datetime.timedelta(days=wang.cadence_days)
+    assert AuditEvent.objects.filter(action="contact.log", object_id=str(contact.pk)).exists()
+
+
+def test_nobody_home_keeps_the_person_on_the_list(client_for, people):
+    client = client_for("grid-nq")
+    response = client.post(
+        f"/care/key-persons/{people['wang'].pk}/contacts/new/",
+        {"kind": "visit", "reached": "0", "occurred_at": _local_input(timezone.now()), "outcome": "家中无人"},
+        follow=True,
+    )
+    body = _body(response)
+    assert "未联系上试王老，仍在待联系名单中" in body
+    assert "逾期 3 天" in body
+
+
+def test_an_emergency_puts_the_person_at_the_top(client_for, people):
+    client = client_for("grid-nq")
+    client.post(
+        f"/care/key-persons/{people['li'].pk}/contacts/new/",
+        {"kind": "phone", "reached": "1", "occurred_at": _local_input(timezone.now()), "is_emergency": "on"},
+    )
+    body = _body(client.get("/care/"))
+    assert body.index("试李童") < body.index("试王老")
+
+
+def test_a_back_dated_contact_is_read_as_shanghai_time(client_for, people):
+    client = client_for("grid-nq")
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    client.post(
+        f"/care/key-persons/{people['wang'].pk}/contacts/new/",
+        {"kind": "phone", "reached": "1", "occurred_at": f"{day:%Y-%m-%d}T23:30"},
+    )
+    contact = Contact.objects.get()
+    local = timezone.localtime(contact.occurred_at, timezone.get_default_timezone())
+    assert (local.date(), local.hour, local.minute) == (day, 23, 30)
+    assert contact.occurred_at.utcoffset() is not None
+    people["wang"].refresh_from_db()
+    assert people["wang"].next_contact_due == day + datetime.timedelta(days=people["wang"].cadence_days)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"occurred_at": "__old__"}, "只能补登两周以内的联系"),
+        ({"occurred_at": "__future__"}, "联系时间不能晚于现在"),
+        ({"occurred_at": "昨天"}, "联系时间格式不正确"),
+        ({"occurred_at": ""}, "请填写联系时间"),
+        ({"kind": "letter"}, "选择一个有效的选项"),
+    ],
+)
+def test_bad_contacts_are_refused_in_chinese(client_for, people, data, message):
+    now = timezone.now()
+    values = {"kind": "visit", "reached": "1", "occurred_at": _local_input(now), **data}
+    if values["occurred_at"] == "__old__":
+        values["occurred_at"] = _local_input(now - datetime.timedelta(days=15))
+    if values["occurred_at"] == "__future__":
+        values["occurred_at"] = _local_input(now + datetime.timedelta(hours=3))
+    response = client_for("grid-nq").post(f"/care/key-persons/{people['wang'].pk}/contacts/new/", values)
+    assert response.status_code == 200
+    assert message in _body(response)
+    assert not Contact.objects.exists()
+
+
+def test_after_logging_from_a_unit_page_it_goes_back_there(client_for, people):
+    client = client_for("nanqiao")
+    url = f"/care/key-persons/{people['wang'].pk}/contacts/new/"
+    back = f"/care/units/{NANQIAO}/?page=1"
+    data = {"kind": "phone", "reached": "1", "occurred_at": _local_input(timezone.now()), "next": back}
+    response = client.post(url, data)
+    assert response["Location"] == back
+    data["next"] = "https://example.com/care/"
+    assert client.post(url, data)["Location"] == "/care/"
+
+
+# Unit pages.
+
+
+@pytest.mark.parametrize(
+    ("username", "code"),
+    [
+        ("grid-nq", NQ_GRID),
+        ("squad-nq", NQ_GRID),
+        ("officer-nq", NQ_COMMUNITY),
+        ("nanqiao", NANQIAO),
+        ("auditor", NANQIAO),
+        ("admin", "310120"),
+        ("grid-tq", TQ_GRID),
+    ],
+)
+def test_unit_page_is_shown_inside_scope(client_for, people, username, code):
+    response = client_for(username).get(f"/care/units/{code}/")
+    assert response.status_code == 200
+    assert "按时联系率" in _body(response)
+
+
+@pytest.mark.parametrize(
+    ("username", "code"),
+    [
+        ("grid-nq", NQ_COMMUNITY),
+        ("grid-nq", TQ_GRID),
+        ("grid-tq", NQ_GRID),
+        ("touqiao", NANQIAO),
+        ("zhian", NANQIAO),  # sees the station's structure, not its people
+        ("zhian", "310120.B01"),
+        ("angsu", NANQIAO),
+        ("admin", "999999"),
+    ],
+)
+def test_unit_page_outside_scope_is_404(client_for, people, username, code):
+    assert client_for(username).get(f"/care/units/{code}/").status_code == 404
+
+
+def test_station_page_lists_overdue_unpaired_and_rates_of_its_communities(client_for, people):
+    body = _body(client_for("nanqiao").get(f"/care/units/{NANQIAO}/"))
+    due = body[body.index('id="due"') : body.index('id="unpaired"')]
+    assert due.index("试赵急") < due.index("试王老") < due.index("试李童")
+    assert "试张孕" not in due
+    assert "试陈头" not in body
+    unpaired = body[body.index('id="unpaired"') : body.index('id="rates"')]
+    assert "试赵急" in unpaired
+    assert "试王老" not in unpaired
+    rates = body[body.index('id="rates"') :]
+    assert "居村委" in rates
+    for community in Unit.objects.filter(parent__code=NANQIAO):
+        assert f'href="/care/units/{community.code}/">{community.name}</a>' in rates
+    assert "登记联系" in due
+
+
+def test_auditor_reads_the_station_page_without_log_buttons(client_for, people):
+    body = _body(client_for("auditor").get(f"/care/units/{NANQIAO}/"))
+    assert "试王老" in body
+    assert "登记联系" not in body
+
+
+def test_grid_page_shows_rates_per_member(client_for, people, persona):
+    last_monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 7)
+    KeyPerson.objects.filter(pk=people["wang"].pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=60)
+    )
+    Contact.objects.create(
+        key_person=people["wang"], kind="visit", recorded_by=persona("grid-nq"),
+        occurred_at=datetime.datetime.combine(last_monday, datetime.time(10), tzinfo=SHANGHAI),
+    )  # fmt: skip
+    body = _body(client_for("grid-nq").get(f"/care/units/{NQ_GRID}/"))
+    rates = body[body.index('id="rates"') :]
+    assert "结对责任人" in rates
+    assert str(persona("grid-nq")) in rates
+    assert "25.0%" in rates  # one on-time week out of the last four
+
+
+def test_period_is_chosen_in_the_query_string_and_checked(client_for, people):
+    client = client_for("nanqiao")
+    body = _body(client.get(f"/care/units/{NANQIAO}/", {"from": "2026-01-07", "to": "2026-01-20"}))
+    assert "2026年1月5日（周一）至 2026年1月25日（周日），共 3 周" in body
+    body = _body(client.get(f"/care/units/{NANQIAO}/", {"from": "2026-02-01", "to": "2026-01-01"}))
+    assert "结束日期不能早于开始日期" in body
+    assert "共 4 周" in body
+    assert "日期格式应为 YYYY-MM-DD" in _body(client.get(f"/care/units/{NANQIAO}/", {"from": "1月1日"}))
+    today = timezone.localdate()
+    body = _body(client.get(f"/care/units/{NANQIAO}/", {"from": today.isoformat(), "to": today.isoformat()}))
+    assert "还没有过完的周" in body
+
+
+def test_station_page_queries_do_not_grow_with_rows(
+    client_for, people, persona, django_assert_max_num_queries
+):
+    client = client_for("nanqiao")
+    with django_assert_max_num_queries(20):
+        client.get(f"/care/units/{NANQIAO}/")
+    for n in range(10):
+        _enrol(
+            persona, "nanqiao", _resident(f"试多{n}", NQ_GRID_2, datetime.date(1950, 1, 1), 100 + n), -1,
+            categories=[CategoryInput("empty_nest")], responsible=None,
+        )  # fmt: skip
+    with django_assert_max_num_queries(20):
+        client.get(f"/care/units/{NANQIAO}/")
+
+
+def test_reading_a_key_persons_detail_is_audited(client_for, api_for):
+    from django.utils import timezone
+
+    from linli.audit.models import AuditEvent
+    from linli.care.models import KeyPerson
+    from linli.registry.models import Resident
+
+    resident = Resident.objects.create(
+        name="审计测试", document_kind="none", residence_type="registered", unit_path="310120.01.001.01"
+    )
+    key_person = KeyPerson.objects.create(
+        resident=resident, unit_path=resident.unit_path, next_contact_due=timezone.localdate()
+    )
+    assert client_for("grid-nq").get(f"/care/key-persons/{key_person.pk}/").status_code == 200
+    assert api_for("nanqiao").get(f"/api/v1/key-persons/{key_person.pk}").status_code == 200
+    events = AuditEvent.objects.filter(action="key_person.view", object_id=str(key_person.pk))
+    assert set(events.values_list("actor_username", flat=True)) == {"grid-nq", "nanqiao"}
