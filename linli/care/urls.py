@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from linli.care import views
+from linli.care import sweep_views, views
 
 urlpatterns = [
     path("", views.care_today, name="care-today"),
@@ -10,4 +10,12 @@ urlpatterns = [
     path("key-persons/<int:key_person_id>/", views.key_person_detail, name="key-person-detail"),
     path("key-persons/<int:key_person_id>/contacts/new/", views.contact_new, name="contact-new"),
     path("units/<str:code>/", views.care_unit, name="care-unit"),
+    path("sweeps/", sweep_views.sweep_list, name="sweep-list"),
+    path("sweeps/<int:sweep_id>/", sweep_views.sweep_detail, name="sweep-detail"),
+    path(
+        "sweeps/<int:sweep_id>/households/<int:household_id>/",
+        sweep_views.sweep_household,
+        name="sweep-household",
+    ),
+    path("sweeps/<int:sweep_id>/close/", sweep_views.sweep_close_view, name="sweep-close"),
 ]

@@ -1,0 +1,114 @@
+"""Pages for census sweeps (C2): start one, mark households as you go, see who is left, close it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from linli.accounts.roles import Capability
+from linli.accounts.selectors import scope_for
+from linli.care.models import Sweep, SweepHousehold
+from linli.care.selectors import get_unit_for_care
+from linli.care.sweeps import (
+    get_sweep_for_user,
+    sweep_close,
+    sweep_coverage,
+    sweep_mark,
+    sweep_start,
+    sweeps_visible_to,
+)
+from linli.core.errors import ServiceError
+
+
+def _require_contact_work(request: HttpRequest, path: str) -> None:
+    if not scope_for(request.user).can(Capability.LOG_CONTACTS, path):
+        raise PermissionDenied
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sweep_list(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        code = request.POST.get("unit", "").strip()
+        unit = get_unit_for_care(request.user, code)
+        _require_contact_work(request, unit.path)
+        try:
+            sweep = sweep_start(
+                actor=request.user,
+                unit=unit,
+                kind=request.POST.get("kind", ""),
+                title=request.POST.get("title", ""),
+                building_key=request.POST.get("building_key", "").strip(),
+            )
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            return redirect("sweep-detail", sweep_id=sweep.pk)
+    sweeps = list(sweeps_visible_to(user=request.user).select_related("unit")[:50])
+    rows = [(s, sweep_coverage(sweep=s)) for s in sweeps]
+    units = [g.path for g in scope_for(request.user).grants if g.unit_kind in ("grid", "community")]
+    return render(
+        request,
+        "care/sweep_list.html",
+        {"rows": rows, "kinds": Sweep.Kind.choices, "units": units, "error": error, "posted": request.POST},
+    )
+
+
+@login_required
+@never_cache
+def sweep_detail(request: HttpRequest, sweep_id: int) -> HttpResponse:
+    sweep = get_sweep_for_user(request.user, sweep_id)
+    households = sweep.households.select_related("address", "visited_by").order_by("outcome", "address__key")
+    return render(
+        request,
+        "care/sweep_detail.html",
+        {
+            "sweep": sweep,
+            "coverage": sweep_coverage(sweep=sweep),
+            "households": households,
+            "outcomes": [c for c in SweepHousehold.Outcome.choices if c[0] != SweepHousehold.Outcome.PENDING],
+            "can_work": scope_for(request.user).can(Capability.LOG_CONTACTS, sweep.unit_path),
+            "is_supervisor": scope_for(request.user).can(Capability.MANAGE_CARE, sweep.unit_path),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sweep_household(request: HttpRequest, sweep_id: int, household_id: int) -> HttpResponse:
+    sweep = get_sweep_for_user(request.user, sweep_id)
+    household = sweep.households.select_related("sweep", "address").filter(pk=household_id).first()
+    if household is None:
+        raise Http404
+    _require_contact_work(request, household.unit_path)
+    try:
+        sweep_mark(
+            actor=request.user,
+            household=household,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("sweep-detail", sweep_id=sweep.pk)
+
+
+@login_required
+@require_POST
+def sweep_close_view(request: HttpRequest, sweep_id: int) -> HttpResponse:
+    sweep = get_sweep_for_user(request.user, sweep_id)
+    _require_contact_work(request, sweep.unit_path)
+    try:
+        sweep_close(actor=request.user, sweep=sweep, reason=request.POST.get("reason", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "排查行动已结束")
+    return redirect("sweep-detail", sweep_id=sweep.pk)
