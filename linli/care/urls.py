@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from linli.care import sweep_views, views
+from linli.care import followup_views, sweep_views, views
 
 urlpatterns = [
     path("", views.care_today, name="care-today"),
@@ -10,6 +10,13 @@ urlpatterns = [
     path("key-persons/<int:key_person_id>/", views.key_person_detail, name="key-person-detail"),
     path("key-persons/<int:key_person_id>/contacts/new/", views.contact_new, name="contact-new"),
     path("units/<str:code>/", views.care_unit, name="care-unit"),
+    path("units/<str:code>/vaccination/", followup_views.vaccination_list, name="vaccination-list"),
+    path("units/<str:code>/vaccination.xlsx", followup_views.vaccination_export, name="vaccination-export"),
+    path(
+        "key-persons/<int:key_person_id>/consolation-visits/new/",
+        followup_views.consolation_visit_new,
+        name="consolation-visit-new",
+    ),
     path("sweeps/", sweep_views.sweep_list, name="sweep-list"),
     path("sweeps/<int:sweep_id>/", sweep_views.sweep_detail, name="sweep-detail"),
     path(

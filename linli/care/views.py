@@ -126,6 +126,8 @@ def key_person_detail(request: HttpRequest, key_person_id: int) -> HttpResponse:
             "unit": grid_of(key_person=key_person),
             "can_log": key_person.is_active
             and scope_for(request.user).can(Capability.LOG_CONTACTS, key_person.unit_path),
+            "visits": key_person.consolation_visits.select_related("visited_by")[:20],
+            "today": today,
         },
     )
 

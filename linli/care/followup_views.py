@@ -1,0 +1,69 @@
+"""Pages for the vaccination follow-up list (C7) and consolation visits (C8)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from linli.accounts.roles import Capability
+from linli.accounts.selectors import scope_for
+from linli.care.followup import consolation_visit_record, vaccination_followup, vaccination_followup_xlsx
+from linli.care.selectors import get_key_person_for_user, get_unit_for_care
+from linli.core.errors import ServiceError
+
+
+@login_required
+@never_cache
+def vaccination_list(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_care(request.user, code)
+    rows = vaccination_followup(user=request.user, unit=unit)
+    return render(request, "care/vaccination_list.html", {"unit": unit, "rows": rows})
+
+
+@login_required
+@never_cache
+def vaccination_export(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_care(request.user, code)
+    data = vaccination_followup_xlsx(user=request.user, unit=unit)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"vaccination-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def consolation_visit_new(request: HttpRequest, key_person_id: int) -> HttpResponse:
+    key_person = get_key_person_for_user(request.user, key_person_id)
+    if not scope_for(request.user).can(Capability.LOG_CONTACTS, key_person.unit_path):
+        raise PermissionDenied
+    try:
+        visited_on = datetime.date.fromisoformat(request.POST.get("visited_on", ""))
+    except ValueError:
+        messages.error(request, "请填写慰问日期")
+        return redirect("key-person-detail", key_person_id=key_person.pk)
+    try:
+        consolation_visit_record(
+            actor=request.user,
+            key_person=key_person,
+            visited_on=visited_on,
+            occasion=request.POST.get("occasion", ""),
+            goods=request.POST.get("goods", ""),
+            amount=request.POST.get("amount", "") or "0",
+            fund=request.POST.get("fund", ""),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已登记走访慰问")
+    return redirect("key-person-detail", key_person_id=key_person.pk)
