@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from linli.care import followup_views, sweep_views, views
+from linli.care import followup_views, ledger_views, sweep_views, views
 
 urlpatterns = [
     path("", views.care_today, name="care-today"),
@@ -17,6 +17,8 @@ urlpatterns = [
         followup_views.consolation_visit_new,
         name="consolation-visit-new",
     ),
+    path("residents/<int:resident_id>/enrol/", ledger_views.enrol, name="key-person-enrol"),
+    path("key-persons/<int:key_person_id>/reassign/", ledger_views.reassign, name="key-person-reassign"),
     path("sweeps/", sweep_views.sweep_list, name="sweep-list"),
     path("sweeps/<int:sweep_id>/", sweep_views.sweep_detail, name="sweep-detail"),
     path(

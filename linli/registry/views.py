@@ -115,6 +115,9 @@ def _detail_context(request: HttpRequest, resident: Resident, **extra: Any) -> d
         "row": resident_row(resident),
         "status_changes": resident.status_changes.all(),
         "can_reveal": scope_for(request.user).can(Capability.REVEAL_PERSONAL, resident.unit_path),
+        "can_enrol": scope_for(request.user).can(Capability.MANAGE_CARE, resident.unit_path)
+        and resident.status == Resident.Status.PRESENT,
+        "key_person_id": getattr(getattr(resident, "key_person", None), "pk", None),
         "reveal_form": RevealForm(),
         "revealed": None,
         **extra,
