@@ -87,3 +87,35 @@ def api_for(db: None) -> Callable[[str], Client]:
         return Client(headers={"authorization": f"Bearer {token}"})
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright; a skip without it, a failure on CI (CI=true)."""
+    import os
+
+    from linli.core.tests.browser_support import chromium_missing_reason, launch_chromium
+
+    reason = chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests cannot run on CI: {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch_chromium(p)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(browser: Any) -> Iterator[str]:
+    """A real `linli serve` with the demo loaded, one per browser test module."""
+    from linli.core.tests.browser_support import linli_server
+
+    # Depends on `browser` so that a missing Chromium skips before a server is started.
+    with linli_server() as url:
+        yield url

@@ -9,7 +9,6 @@ a key person and the station page are also saved at 360 px and 1280 px as care-*
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,13 +16,7 @@ from typing import Any
 
 import pytest
 
-from linli.core.tests.browser_support import (
-    REPO_ROOT,
-    chromium_missing_reason,
-    launch_chromium,
-    linli_server,
-    login,
-)
+from linli.core.tests.browser_support import login, screenshot_dir
 
 pytestmark = pytest.mark.browser
 
@@ -32,38 +25,6 @@ PHONE = {"width": 360, "height": 780}
 WIDTHS = (360, 1280)
 # What a page may weigh with its stylesheet and script, uncompressed, on a slow phone connection.
 MAX_PAGE_BYTES = 100_000
-
-
-def _screenshot_dir() -> Path | None:
-    value = os.environ.get("LINLI_SCREENSHOTS", "")
-    if not value:
-        return None
-    folder = REPO_ROOT / "var" / "screenshots" if value == "1" else Path(value)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    reason = chromium_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests cannot run on CI: {reason}", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(browser: Any) -> Iterator[str]:
-    with linli_server() as url:
-        yield url
 
 
 @pytest.fixture
@@ -101,7 +62,7 @@ def _shoot(page: Any, url: str, name: str, folder: Path | None, assets: int) -> 
 
 
 def test_grid_worker_logs_a_visit_and_the_person_leaves_the_list(page: Any, base_url: str) -> None:
-    shots = _screenshot_dir()
+    shots = screenshot_dir()
     assets = _assets(page, base_url)
     login(page, base_url, "grid-nq")
 
@@ -154,7 +115,7 @@ def test_grid_worker_logs_a_visit_and_the_person_leaves_the_list(page: Any, base
 
 
 def test_station_clerk_reads_the_worklist_and_the_rates(page: Any, base_url: str) -> None:
-    shots = _screenshot_dir()
+    shots = screenshot_dir()
     assets = _assets(page, base_url)
     login(page, base_url, "nanqiao")
     page.get_by_role("link", name="关爱", exact=True).click()

@@ -192,3 +192,13 @@ def chinese_font_available() -> bool:
         return True  # cannot tell
     out = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, check=False).stdout
     return bool(out.strip())
+
+
+def screenshot_dir() -> Path | None:
+    """Where journeys save screenshots when LINLI_SCREENSHOTS is set ("1": var/screenshots)."""
+    value = os.environ.get("LINLI_SCREENSHOTS", "")
+    if not value:
+        return None
+    folder = REPO_ROOT / "var" / "screenshots" if value == "1" else Path(value)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -7,48 +7,18 @@ CI (CI=true), where a missing browser is a failure.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from linli.core.tests.browser_support import (
-    chromium_missing_reason,
-    launch_chromium,
-    linli_server,
-    login,
-)
+from linli.core.tests.browser_support import login
 
 pytestmark = pytest.mark.browser
 
 NQ_COMMUNITY = "310120.01.001"
 TOUQIAO = "310120.09"
 TQ_GRID = "310120.09.001.01"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    reason = chromium_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests cannot run on CI: {reason}", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(browser: Any) -> Iterator[str]:
-    # Depends on `browser` so that a missing Chromium skips before a server is started.
-    with linli_server() as url:
-        yield url
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import job pages are also saved at 360 px and 1280 px.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -20,13 +19,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from linli.core.tests.browser_support import (
-    REPO_ROOT,
-    chromium_missing_reason,
-    launch_chromium,
-    linli_server,
-    login,
-)
+from linli.core.tests.browser_support import login, screenshot_dir
 from linli.lib.idcard import make_id_number
 
 pytestmark = pytest.mark.browser
@@ -57,38 +50,6 @@ def _xlsx(path: Path, rows: list[list[object]]) -> Path:
         workbook.active.append(row)
     workbook.save(path)
     return path
-
-
-def _screenshot_dir() -> Path | None:
-    value = os.environ.get("LINLI_SCREENSHOTS", "")
-    if not value:
-        return None
-    folder = REPO_ROOT / "var" / "screenshots" if value == "1" else Path(value)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    reason = chromium_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests cannot run on CI: {reason}", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(browser: Any) -> Iterator[str]:
-    with linli_server() as url:
-        yield url
 
 
 @pytest.fixture
@@ -130,7 +91,7 @@ def _shoot(page: Any, url: str, name: str, folder: Path | None, then: Any = None
 
 
 def test_import_fix_reimport_and_find_the_residents(page: Any, base_url: str, tmp_path: Path) -> None:
-    shots = _screenshot_dir()
+    shots = screenshot_dir()
     login(page, base_url, "nanqiao")
     page.get_by_role("link", name="人口", exact=True).click()
     page.get_by_role("link", name="数据导入").click()
@@ -222,7 +183,7 @@ def test_import_fix_reimport_and_find_the_residents(page: Any, base_url: str, tm
 
 def test_auditor_reads_a_resident_and_their_address_without_reveal(page: Any, base_url: str) -> None:
     """The demo population, seen by a read-only role with the longest menu (审计 too), on a phone."""
-    shots = _screenshot_dir()
+    shots = screenshot_dir()
     login(page, base_url, "auditor")
     listing = page.request.get(base_url + "/api/v1/residents?page_size=50").json()["items"]
     resident = next(r for r in listing if r["address"])
