@@ -7,6 +7,7 @@ Personas (STYLE 13) and what each may do, all from `linli demo`:
 - touqiao     头桥派出所 office (310120.09): the outsider for anything under 南桥.
 - zhian       治安支队 (310120.B01): sees its department and the structure of 南桥、江海、奉浦、西渡、金海.
 - jingzhen    经侦支队 (310120.B02): the same for 头桥 and the eleven other stations it liaises with.
+- zhengzhi    政治处 (310120.B..): marks solved requests as typical cases; sees no personal data.
 - officer-nq  community officer of 南桥's first two committees (310120.01.001, .002): manages them.
 - squad-nq    squad leader of 310120.01.001.01: sees that grid, changes no units.
 - grid-nq     grid worker of 310120.01.001.01: sees only that grid, changes no units.

@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     COMMUNITY_OFFICER = "community_officer", _("社区民警")
     STATION_OFFICE = "station_office", _("派出所/镇街办公室")
     DEPARTMENT = "department", _("联系部门")
+    # The political department (政治处): picks typical cases for publicity (S7).
+    POLITICAL = "political", _("政治处")
     DISTRICT_ADMIN = "district_admin", _("区级管理员")
     AUDITOR = "auditor", _("审计员")
 
@@ -33,13 +35,34 @@ class Capability(models.TextChoices):
     LOG_CONTACTS = "log_contacts", _("登记联系记录")
     # Put people on the key-person ledger, change their categories, pair them with members.
     MANAGE_CARE = "manage_care", _("管理重点人员")
+    # File residents' requests, and accept, solve, escalate or send back those the unit holds.
+    HANDLE_REQUESTS = "handle_requests", _("办理群众诉求")
+    # Mark a solved request as a typical case (典型案例) with a write-up for publicity.
+    MARK_TYPICAL = "mark_typical", _("标记典型案例")
+    # Log disputes and hazards, mediate, record rectification and re-checks.
+    HANDLE_SAFETY = "handle_safety", _("登记矛盾纠纷和隐患")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # A grid worker calls and visits the people of their grid: full numbers on request, with a reason.
-    Role.GRID_WORKER: frozenset({Capability.VIEW, Capability.REVEAL_PERSONAL, Capability.LOG_CONTACTS}),
+    Role.GRID_WORKER: frozenset(
+        {
+            Capability.VIEW,
+            Capability.REVEAL_PERSONAL,
+            Capability.LOG_CONTACTS,
+            Capability.HANDLE_REQUESTS,
+            Capability.HANDLE_SAFETY,
+        }
+    ),
     Role.SQUAD_LEADER: frozenset(
-        {Capability.VIEW, Capability.REVEAL_PERSONAL, Capability.LOG_CONTACTS, Capability.MANAGE_CARE}
+        {
+            Capability.VIEW,
+            Capability.REVEAL_PERSONAL,
+            Capability.LOG_CONTACTS,
+            Capability.MANAGE_CARE,
+            Capability.HANDLE_REQUESTS,
+            Capability.HANDLE_SAFETY,
+        }
     ),
     Role.COMMUNITY_OFFICER: frozenset(
         {
@@ -49,6 +72,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_REGISTRY,
             Capability.LOG_CONTACTS,
             Capability.MANAGE_CARE,
+            Capability.HANDLE_REQUESTS,
+            Capability.HANDLE_SAFETY,
         }
     ),
     Role.STATION_OFFICE: frozenset(
@@ -60,9 +85,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_REGISTRY,
             Capability.LOG_CONTACTS,
             Capability.MANAGE_CARE,
+            Capability.HANDLE_REQUESTS,
+            Capability.HANDLE_SAFETY,
         }
     ),
-    Role.DEPARTMENT: frozenset({Capability.VIEW}),
+    # A department handles the requests escalated to it (its own unit), and nothing in the stations.
+    Role.DEPARTMENT: frozenset({Capability.VIEW, Capability.HANDLE_REQUESTS}),
+    Role.POLITICAL: frozenset({Capability.VIEW, Capability.MARK_TYPICAL}),
     Role.DISTRICT_ADMIN: frozenset(
         {
             Capability.VIEW,
@@ -73,6 +102,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_REGISTRY,
             Capability.LOG_CONTACTS,
             Capability.MANAGE_CARE,
+            Capability.HANDLE_REQUESTS,
+            Capability.HANDLE_SAFETY,
         }
     ),
     Role.AUDITOR: frozenset({Capability.VIEW, Capability.VIEW_AUDIT}),
@@ -85,6 +116,7 @@ ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
     Role.COMMUNITY_OFFICER: frozenset({"community"}),
     Role.STATION_OFFICE: frozenset({"station"}),
     Role.DEPARTMENT: frozenset({"department"}),
+    Role.POLITICAL: frozenset({"department", "district"}),
     Role.DISTRICT_ADMIN: frozenset({"district"}),
     Role.AUDITOR: frozenset({"district", "station"}),
 }

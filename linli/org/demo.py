@@ -351,6 +351,14 @@ def _plan_people(
             True,
         ),
         _UserSpec(
+            "zhengzhi",
+            "政治处宣传干事",
+            "021-57100301",
+            [(departments["政治处"], Role.POLITICAL, "")],
+            [],
+            True,
+        ),
+        _UserSpec(
             "officer-nq",
             person_name(rng),
             phone_number(rng),
@@ -420,6 +428,7 @@ PERSONA_DESCRIPTIONS = {
     "touqiao": "头桥派出所办公室",
     "zhian": "治安支队（联系南桥、江海、奉浦、西渡、金海）",
     "jingzhen": "经侦支队（联系头桥等十二个派出所）",
+    "zhengzhi": "政治处：挑选典型案例（看不到个人信息）",
     "officer-nq": "南桥前两个居委的社区民警",
     "squad-nq": "南桥第一个居委第一网格的小分队队长",
     "grid-nq": "南桥第一个居委第一网格的网格员",
