@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "linli.registry",
     "linli.care",
     "linli.notify",
+    "linli.needs",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,9 @@ LINLI_WEBHOOK_URL = env_str("LINLI_WEBHOOK_URL", "")
 LINLI_SMS_URL = env_str("LINLI_SMS_URL", "")
 LINLI_IMPORT_MAX_ROWS = env_int("LINLI_IMPORT_MAX_ROWS", 2_000_000, minimum=1)
 # The address a love card's QR code points at: where a finder's phone can reach the /c/ pages.
+# Uploaded attachments (photos on a request's timeline), served only through views that check scope.
+MEDIA_ROOT = VAR_DIR / "media"
+LINLI_ATTACHMENT_MAX_BYTES = env_int("LINLI_ATTACHMENT_MAX_MB", 10, minimum=1, maximum=100) * 1024 * 1024
 LINLI_PUBLIC_BASE_URL = env_str("LINLI_PUBLIC_BASE_URL", "")
 
 LOGGING = {

@@ -1,0 +1,182 @@
+"""Permission-bearing reads of requests: who sees which, who may act on it, the queues of a unit.
+
+- A geographic membership sees the requests arising in its subtree, wherever they are held now.
+- A department sees exactly the requests that were escalated to it (a hold of its unit on the route),
+  nothing else of its stations.
+- Acting (accept, solve, escalate, send back) belongs to the unit holding the request: a membership on
+  that very unit with the capability to handle requests; the district office may act on anything in
+  its district.
+- The political department sees solved requests only through the typical-case pages, without
+  personal data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from linli.accounts.models import User
+from linli.accounts.roles import ROLE_CAPABILITIES, Capability, Role
+from linli.accounts.selectors import scope_for
+from linli.core import paths
+from linli.needs.models import Request, RequestEvent, RequestHold
+from linli.org.models import Unit
+
+
+def requests_visible_to(*, user: Any) -> QuerySet[Request]:
+    scope = scope_for(user)
+    condition = paths.any_subtree_q("unit_path", scope.full_roots)
+    department_ids = [
+        g.unit_id for g in scope.grants if g.unit_kind == Unit.Kind.DEPARTMENT and g.role == Role.DEPARTMENT
+    ]
+    if department_ids:
+        condition |= Q(Exists(RequestHold.objects.filter(request=OuterRef("pk"), unit_id__in=department_ids)))
+    if not scope.full_roots and not department_ids:
+        return Request.objects.none()
+    return Request.objects.filter(condition)
+
+
+def get_request_for_user(user: Any, request_id: int) -> Request:
+    """One request; "absent" and "not yours" are the same 404."""
+    found = (
+        requests_visible_to(user=user)
+        .select_related("category", "holder", "unit", "handler", "resident", "address", "solved_by")
+        .filter(pk=request_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def can_act(user: Any, request: Request) -> bool:
+    """Whether the user acts for the unit that holds the request."""
+    if request.state != Request.State.OPEN:
+        return False
+    return _acts_for(user, request.holder_path)
+
+
+def _acts_for(user: Any, holder_path: str) -> bool:
+    for grant in scope_for(user).grants:
+        capabilities = ROLE_CAPABILITIES.get(grant.role, frozenset())
+        if Capability.HANDLE_REQUESTS not in capabilities:
+            continue
+        if grant.path == holder_path:
+            return True
+        if grant.role == Role.DISTRICT_ADMIN and paths.is_within(holder_path, grant.path):
+            return True
+    return False
+
+
+def can_close(user: Any, request: Request) -> bool:
+    """Closing (recording the resident's satisfaction) is for whoever handles requests where it arose."""
+    if request.state != Request.State.SOLVED:
+        return False
+    return scope_for(user).can(Capability.HANDLE_REQUESTS, request.unit_path)
+
+
+def can_file(user: Any, unit: Unit) -> bool:
+    return unit.kind in Unit.GEOGRAPHIC_KINDS and scope_for(user).can(Capability.HANDLE_REQUESTS, unit.path)
+
+
+def handling_unit_paths(*, user: Any) -> list[str]:
+    """The units whose queues the user works: memberships that handle requests."""
+    return sorted(
+        {
+            g.path
+            for g in scope_for(user).grants
+            if Capability.HANDLE_REQUESTS in ROLE_CAPABILITIES.get(g.role, frozenset())
+        }
+    )
+
+
+QUEUES = {
+    "new": "待受理",
+    "mine": "我承办的",
+    "overdue": "已超时",
+    "escalated": "上报给我们的",
+    "solved": "待回访",
+    "all": "全部",
+}
+
+
+def request_queue(*, user: Any, queue: str, now: datetime.datetime | None = None) -> QuerySet[Request]:
+    """A queue of the units the user works (see QUEUES), most urgent deadline first."""
+    now = now or timezone.now()
+    held = Q(holder_path__in=handling_unit_paths(user=user))
+    base = requests_visible_to(user=user).select_related("category", "holder", "unit", "handler")
+    if queue == "new":
+        queryset = base.filter(held, state=Request.State.OPEN, handler__isnull=True)
+    elif queue == "mine":
+        queryset = base.filter(state=Request.State.OPEN, handler=user)
+    elif queue == "overdue":
+        queryset = base.filter(held, state=Request.State.OPEN, deadline_at__lt=now)
+    elif queue == "escalated":
+        came_up = RequestHold.objects.filter(
+            request=OuterRef("pk"), unit_id=OuterRef("holder_id"), until__isnull=True, from_unit__isnull=False
+        )
+        queryset = base.filter(held, Exists(came_up), state=Request.State.OPEN)
+    elif queue == "solved":
+        queryset = base.filter(state=Request.State.SOLVED)
+        return queryset.order_by("solved_at", "id")
+    elif queue == "all":
+        return base.order_by("-created_at", "-id")
+    else:
+        raise Http404
+    return queryset.order_by("deadline_at", "id")
+
+
+def request_timeline(*, request: Request) -> QuerySet[RequestEvent]:
+    return (
+        RequestEvent.objects.filter(request=request)
+        .select_related("actor", "unit", "to_unit")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def handlers_of(unit: Unit) -> list[User]:
+    """The people who act for a unit on requests (to notify them)."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.HANDLE_REQUESTS in caps]
+    return list(
+        User.objects.filter(
+            memberships__unit=unit, memberships__is_active=True, memberships__role__in=roles, is_active=True
+        ).distinct()
+    )
+
+
+def political_district_paths(*, user: Any) -> list[str]:
+    """The districts in which the user (political department) may pick typical cases."""
+    result = set()
+    for grant in scope_for(user).grants:
+        if Capability.MARK_TYPICAL not in ROLE_CAPABILITIES.get(grant.role, frozenset()):
+            continue
+        district = grant.path.split(paths.SEPARATOR)[0]
+        result.add(district)
+    return sorted(result)
+
+
+def typical_candidates(*, user: Any) -> QuerySet[Request]:
+    """Solved and closed requests of the user's district(s), for the political department."""
+    districts = political_district_paths(user=user)
+    if not districts:
+        return Request.objects.none()
+    return (
+        Request.objects.filter(
+            paths.any_subtree_q("unit_path", districts),
+            state__in=[Request.State.SOLVED, Request.State.CLOSED],
+        )
+        .select_related("category", "unit")
+        .order_by("-solved_at", "-id")
+    )
+
+
+def get_typical_candidate(user: Any, request_id: int) -> Request:
+    found = typical_candidates(user=user).filter(pk=request_id).first()
+    if found is None:
+        raise Http404
+    return found

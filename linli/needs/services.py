@@ -1,0 +1,610 @@
+"""Writes on requests: file, accept, escalate, send back, hand off, solve, close, rate, mark typical, and
+the deadline worker (S1–S7).
+
+Every change of state is `_transition`: one conditional UPDATE … WHERE id = … AND version = … that
+bumps the version. Whoever loses a race (two people pressing "上报" at once, or a person and the
+deadline worker) updates no row and gets `ChangedByOthers`; nothing they did is written. The event
+of the timeline is added in the same transaction as the change it describes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from linli.accounts.roles import Capability
+from linli.accounts.selectors import scope_for
+from linli.audit.services import audit_record
+from linli.core import paths
+from linli.core.errors import ServiceError
+from linli.lib.phone import PhoneError, normalise_phone
+from linli.needs import ladder
+from linli.needs.models import (
+    Channel,
+    Request,
+    RequestAttachment,
+    RequestCategory,
+    RequestEvent,
+    RequestHold,
+    Urgency,
+)
+from linli.needs.selectors import can_act, can_close, handlers_of, political_district_paths
+from linli.notify.services import notify
+from linli.org.access import ReadOnlyAccess
+from linli.org.models import Unit
+
+TEXT_MAX = 2000
+ATTACHMENTS_MAX = 5
+ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+SYSTEM_NAME = "系统"
+
+
+class ChangedByOthers(ServiceError):
+    """The request changed since the caller read it (another person, or the deadline worker)."""
+
+    def __init__(self) -> None:
+        super().__init__("该诉求刚被他人处理过，请刷新后查看最新情况再操作", field="version")
+
+
+def _name_of(actor: Any) -> str:
+    if actor is None:
+        return SYSTEM_NAME
+    return getattr(actor, "display_name", "") or actor.get_username()
+
+
+def _text(value: str, *, field: str, what: str, required: bool = True, limit: int = TEXT_MAX) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ServiceError(f"请填写{what}", field=field)
+    if len(value) > limit:
+        raise ServiceError(f"{what}不能超过{limit}字", field=field)
+    return value
+
+
+def _deadline(category: RequestCategory, urgency: str, since: datetime.datetime) -> datetime.datetime:
+    return since + datetime.timedelta(hours=category.hours_for(urgency))
+
+
+def _event(
+    request: Request,
+    kind: str,
+    actor: Any,
+    *,
+    unit: Unit | None = None,
+    to_unit: Unit | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    actor_name: str = "",
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        kind=kind,
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor_name=actor_name or _name_of(actor),
+        unit=unit,
+        to_unit=to_unit,
+        note=note,
+        data=data or {},
+    )
+
+
+def _attach(event: RequestEvent, files: Iterable[UploadedFile]) -> None:
+    files = list(files)
+    if len(files) > ATTACHMENTS_MAX:
+        raise ServiceError(f"每次最多上传{ATTACHMENTS_MAX}个附件", field="attachments")
+    for upload in files:
+        content_type = (upload.content_type or "").split(";")[0].strip().lower()
+        if content_type not in ATTACHMENT_TYPES:
+            raise ServiceError(
+                f"附件“{upload.name}”的类型不支持，只能上传照片（JPG、PNG、WebP）或PDF", field="attachments"
+            )
+        size = upload.size or 0
+        if size > settings.LINLI_ATTACHMENT_MAX_BYTES:
+            limit = settings.LINLI_ATTACHMENT_MAX_BYTES // (1024 * 1024)
+            raise ServiceError(f"附件“{upload.name}”超过{limit}MB", field="attachments")
+        if size == 0:
+            raise ServiceError(f"附件“{upload.name}”是空文件", field="attachments")
+        head = upload.read(8)
+        upload.seek(0)
+        if not _looks_like(content_type, head):
+            raise ServiceError(f"附件“{upload.name}”的内容与类型不符", field="attachments")
+        RequestAttachment.objects.create(
+            event=event,
+            file=upload,
+            name=(upload.name or "附件")[-200:],
+            content_type=content_type,
+            size=size,
+        )
+
+
+def _looks_like(content_type: str, head: bytes) -> bool:
+    signatures = {
+        "image/jpeg": (b"\xff\xd8\xff",),
+        "image/png": (b"\x89PNG",),
+        "image/webp": (b"RIFF",),
+        "application/pdf": (b"%PDF",),
+    }
+    return head.startswith(signatures[content_type])
+
+
+def _notify_unit(unit: Unit, text: str, *, skip: Any = None) -> None:
+    for user in handlers_of(unit):
+        if skip is not None and user.pk == getattr(skip, "pk", None):
+            continue
+        notify(recipient=user, text=text, unit_path=unit.path, phone=user.phone)
+
+
+def _reload(request: Request, version: int | None) -> Request:
+    """The request as stored; a version other than the caller's means someone else acted first."""
+    fresh = Request.objects.select_related("holder", "category", "unit").get(pk=request.pk)
+    if version is not None and fresh.version != version:
+        raise ChangedByOthers
+    return fresh
+
+
+def _transition(request: Request, expected_state: str, **changes: Any) -> None:
+    """Apply `changes` if nobody changed the request since `request.version` was read."""
+    now = timezone.now()
+    updated = Request.objects.filter(pk=request.pk, version=request.version, state=expected_state).update(
+        version=F("version") + 1, updated_at=now, **changes
+    )
+    if updated != 1:
+        raise ChangedByOthers
+    for name, value in changes.items():
+        setattr(request, name, value)
+    request.version += 1
+    request.updated_at = now
+
+
+def _require_act(actor: Any, request: Request) -> None:
+    if request.state != Request.State.OPEN:
+        raise ServiceError("该诉求已解决，不能再办理", field="state")
+    if not can_act(actor, request):
+        raise ReadOnlyAccess
+
+
+def _moved_to(request: Request, to: Unit, now: datetime.datetime) -> dict[str, Any]:
+    """The field changes for handing the request to `to`: a fresh deadline, nobody handling it yet."""
+    return {
+        "holder": to,
+        "holder_path": to.path,
+        "held_since": now,
+        "deadline_at": _deadline(request.category, request.urgency, now),
+        "handler": None,
+        "overdue_notified_at": None,
+    }
+
+
+def _hold(request: Request, to: Unit, *, came_from: Unit | None, now: datetime.datetime) -> None:
+    """Close the current turn on the route and open `to`'s (after the transition claimed the row)."""
+    RequestHold.objects.filter(request=request, until__isnull=True).update(until=now)
+    RequestHold.objects.create(request=request, unit=to, from_unit=came_from, since=now)
+
+
+@transaction.atomic
+def request_file(
+    *,
+    actor: Any,
+    category: RequestCategory,
+    channel: str,
+    text: str,
+    unit: Unit,
+    urgency: str = "",
+    resident: Any = None,
+    caller_name: str = "",
+    caller_phone: str = "",
+    address: Any = None,
+    place_text: str = "",
+    key_person: Any = None,
+    contact: Any = None,
+    attachments: Iterable[UploadedFile] = (),
+) -> Request:
+    """File a request; the unit where it arose (grid, or community) holds it first.
+
+    `actor=None` is a filing from outside (the public grid page, the Open311 endpoint): the caller's
+    phone is then required.
+    """
+    if address is not None:
+        unit = address.grid
+    if unit.kind not in Unit.GEOGRAPHIC_KINDS or not unit.is_active:
+        raise ServiceError("请选择诉求所在的网格或社区", field="unit")
+    if actor is not None and not scope_for(actor).can(Capability.HANDLE_REQUESTS, unit.path):
+        raise ServiceError("您没有在该单位登记诉求的权限", field="unit")
+    if not category.is_active:
+        raise ServiceError("该诉求类别已停用", field="category")
+    if channel not in Channel.values:
+        raise ServiceError("来源渠道无效", field="channel")
+    urgency = urgency or category.default_urgency
+    if urgency not in Urgency.values:
+        raise ServiceError("紧急程度无效", field="urgency")
+    text = _text(text, field="text", what="诉求内容")
+    caller_name = _text(caller_name, field="caller_name", what="诉求人姓名", required=False, limit=50)
+    place_text = _text(place_text, field="place_text", what="地点说明", required=False, limit=200)
+    phone = ""
+    if caller_phone.strip():
+        try:
+            phone = normalise_phone(caller_phone).display
+        except PhoneError as exc:
+            raise ServiceError(f"诉求人电话有误：{exc.message}", field="caller_phone") from None
+    if resident is not None:
+        if actor is not None and not scope_for(actor).covers(resident.unit_path):
+            raise ServiceError("该居民不在您的辖区", field="resident")
+    elif not phone:
+        raise ServiceError("请填写诉求人电话，或选择登记在册的居民", field="caller_phone")
+    now = timezone.now()
+    request = Request.objects.create(
+        category=category,
+        channel=channel,
+        urgency=urgency,
+        text=text,
+        resident=resident,
+        caller_name=caller_name or (resident.name if resident is not None else ""),
+        caller_phone=phone,
+        address=address,
+        place_text=place_text,
+        unit=unit,
+        unit_path=unit.path,
+        holder=unit,
+        holder_path=unit.path,
+        held_since=now,
+        deadline_at=_deadline(category, urgency, now),
+        key_person=key_person,
+        contact=contact,
+        created_by=actor,
+    )
+    RequestHold.objects.create(request=request, unit=unit, from_unit=None, since=now)
+    event = _event(
+        request,
+        RequestEvent.Kind.FILED,
+        actor,
+        unit=unit,
+        note=text,
+        data={"channel": channel, "urgency": urgency, "category": category.code},
+        actor_name="" if actor is not None else f"{Channel(channel).label}",
+    )
+    _attach(event, attachments)
+    audit_record(
+        actor=actor, action="request.file", obj=request, unit_path=unit.path, detail={"channel": channel}
+    )
+    _notify_unit(unit, f"新诉求{request.number}（{category.name}）：请在时限内受理。", skip=actor)
+    return request
+
+
+def request_from_contact(*, actor: Any, contact: Any) -> Request:
+    """The request a contact's "needs found" opens (the care issue's hand-over to the closed loop)."""
+    key_person = contact.key_person
+    resident = key_person.resident
+    category = RequestCategory.objects.get(code="other")
+    unit = Unit.objects.get(path=key_person.unit_path)
+    return request_file(
+        actor=actor,
+        category=category,
+        channel=Channel.CONTACT,
+        text=contact.needs_found,
+        unit=unit,
+        urgency=Urgency.URGENT if contact.is_emergency else "",
+        resident=resident,
+        address=resident.address,
+        key_person=key_person,
+        contact=contact,
+    )
+
+
+@transaction.atomic
+def request_accept(*, actor: Any, request: Request, version: int) -> Request:
+    """The actor takes the request on for the unit holding it (承办)."""
+    request = _reload(request, version)
+    _require_act(actor, request)
+    if request.handler_id == actor.pk:
+        raise ServiceError("您已受理该诉求", field="handler")
+    _transition(request, Request.State.OPEN, handler=actor)
+    _event(request, RequestEvent.Kind.ACCEPTED, actor, unit=request.holder)
+    return request
+
+
+@transaction.atomic
+def request_note(
+    *, actor: Any, request: Request, note: str, attachments: Iterable[UploadedFile] = ()
+) -> RequestEvent:
+    """Add a note (and photos) to the timeline: whoever handles requests where it arose or holds it."""
+    request = _reload(request, None)
+    scope = scope_for(actor)
+    if not (scope.can(Capability.HANDLE_REQUESTS, request.unit_path) or can_act(actor, request)):
+        raise ReadOnlyAccess
+    note = _text(note, field="note", what="说明")
+    event = _event(request, RequestEvent.Kind.NOTE, actor, unit=request.holder, note=note)
+    _attach(event, attachments)
+    return event
+
+
+@transaction.atomic
+def request_escalate(*, actor: Any, request: Request, version: int, reason: str) -> Request:
+    """Pass the request one level up the ladder, with the reason the holder cannot solve it."""
+    request = _reload(request, version)
+    _require_act(actor, request)
+    reason = _text(reason, field="reason", what="上报原因")
+    to = ladder.next_holder(holder=request.holder, unit_path=request.unit_path)
+    if to is None:
+        raise ServiceError("已到区级，无法再上报；请移交主管部门办理", field="reason")
+    came_from = request.holder
+    now = timezone.now()
+    _transition(
+        request, Request.State.OPEN, escalations=request.escalations + 1, **_moved_to(request, to, now)
+    )
+    _hold(request, to, came_from=came_from, now=now)
+    _event(request, RequestEvent.Kind.ESCALATED, actor, unit=came_from, to_unit=to, note=reason)
+    _notify_unit(to, f"诉求{request.number}（{request.category.name}）由{came_from.name}上报，请及时办理。")
+    return request
+
+
+@transaction.atomic
+def request_return(*, actor: Any, request: Request, version: int, instructions: str) -> Request:
+    """Send the request back to the unit that escalated it, with instructions."""
+    request = _reload(request, version)
+    _require_act(actor, request)
+    instructions = _text(instructions, field="instructions", what="退回意见")
+    hold = RequestHold.objects.filter(request=request, until__isnull=True).select_related("from_unit").first()
+    if hold is None or hold.from_unit is None:
+        raise ServiceError("该诉求由本单位登记，没有可退回的下级", field="instructions")
+    to, here = hold.from_unit, request.holder
+    now = timezone.now()
+    earlier = RequestHold.objects.filter(request=request, unit=to).order_by("-since").first()
+    _transition(request, Request.State.OPEN, **_moved_to(request, to, now))
+    _hold(request, to, came_from=earlier.from_unit if earlier else None, now=now)
+    _event(request, RequestEvent.Kind.RETURNED, actor, unit=here, to_unit=to, note=instructions)
+    _notify_unit(to, f"诉求{request.number}被{here.name}退回：{instructions[:60]}")
+    return request
+
+
+@transaction.atomic
+def request_handoff(*, actor: Any, request: Request, version: int, body: str = "", note: str = "") -> Request:
+    """Record that the request was handed to an outside competent body (市场监管局、卫健委 …)."""
+    request = _reload(request, version)
+    _require_act(actor, request)
+    body = _text(body or request.category.handoff_body, field="body", what="主管部门", limit=100)
+    note = _text(note, field="note", what="移交说明", required=False)
+    _transition(request, Request.State.OPEN)
+    _event(request, RequestEvent.Kind.HANDOFF, actor, unit=request.holder, note=note, data={"body": body})
+    return request
+
+
+@transaction.atomic
+def request_handoff_response(*, actor: Any, request: Request, version: int, response: str) -> Request:
+    """Record the outside body's answer to a hand-off."""
+    request = _reload(request, version)
+    _require_act(actor, request)
+    if not request.events.filter(kind=RequestEvent.Kind.HANDOFF).exists():
+        raise ServiceError("该诉求尚未移交主管部门", field="response")
+    response = _text(response, field="response", what="主管部门答复")
+    _transition(request, Request.State.OPEN)
+    body = (
+        request.events.filter(kind=RequestEvent.Kind.HANDOFF)
+        .order_by("-id")
+        .values_list("data", flat=True)[0]
+    )
+    _event(
+        request,
+        RequestEvent.Kind.HANDOFF_RESPONSE,
+        actor,
+        unit=request.holder,
+        note=response,
+        data={"body": (body or {}).get("body", "")},
+    )
+    return request
+
+
+@transaction.atomic
+def request_solve(
+    *, actor: Any, request: Request, version: int, solution: str, attachments: Iterable[UploadedFile] = ()
+) -> Request:
+    """The holder solved it (就地解决, or after escalation): what was done; then it waits for its rating."""
+    request = _reload(request, version)
+    _require_act(actor, request)
+    solution = _text(solution, field="solution", what="办理结果")
+    now = timezone.now()
+    _transition(
+        request,
+        Request.State.OPEN,
+        state=Request.State.SOLVED,
+        solution=solution,
+        solved_at=now,
+        solved_by=actor,
+        solved_on_time=now <= request.deadline_at,
+        handler=request.handler or actor,
+        rating_token=secrets.token_urlsafe(32),
+    )
+    RequestHold.objects.filter(request=request, until__isnull=True).update(until=now)
+    event = _event(request, RequestEvent.Kind.SOLVED, actor, unit=request.holder, note=solution)
+    _attach(event, attachments)
+    if request.created_by is not None and request.created_by.pk != actor.pk:
+        notify(
+            recipient=request.created_by,
+            text=f"您登记的诉求{request.number}已由{request.holder.name}解决，请回访群众满意度。",
+            unit_path=request.unit_path,
+        )
+    return request
+
+
+def _satisfaction(value: Any) -> int:
+    try:
+        score = int(value)
+    except (TypeError, ValueError):
+        raise ServiceError("请选择1到5分的满意度", field="satisfaction") from None
+    if not 1 <= score <= 5:
+        raise ServiceError("请选择1到5分的满意度", field="satisfaction")
+    return score
+
+
+@transaction.atomic
+def request_close(
+    *, actor: Any, request: Request, version: int, satisfaction: Any, comment: str = "", method: str
+) -> Request:
+    """Close a solved request with the resident's satisfaction, asked by the member or by a call-back.
+
+    A call-back (回访) must be made by someone other than whoever solved it.
+    """
+    request = _reload(request, version)
+    if request.state != Request.State.SOLVED:
+        raise ServiceError("只有已解决的诉求才能回访办结", field="state")
+    if not can_close(actor, request):
+        raise ReadOnlyAccess
+    if method not in (Request.FeedbackMethod.MEMBER, Request.FeedbackMethod.CALLBACK):
+        raise ServiceError("请选择评价方式", field="method")
+    if method == Request.FeedbackMethod.CALLBACK and request.solved_by_id == actor.pk:
+        raise ServiceError("电话回访须由办理人以外的人员进行", field="method")
+    score = _satisfaction(satisfaction)
+    comment = _text(comment, field="comment", what="评价意见", required=False, limit=500)
+    now = timezone.now()
+    _transition(
+        request,
+        Request.State.SOLVED,
+        state=Request.State.CLOSED,
+        closed_at=now,
+        satisfaction=score,
+        satisfaction_comment=comment,
+        feedback_method=method,
+        rating_token=None,
+    )
+    _event(
+        request,
+        RequestEvent.Kind.CLOSED,
+        actor,
+        note=comment,
+        data={"satisfaction": score, "method": method},
+    )
+    return request
+
+
+@transaction.atomic
+def request_rate_by_link(*, token: str, satisfaction: Any, comment: str = "") -> Request:
+    """The resident rates through the link sent to them; the link works once."""
+    request = (
+        Request.objects.filter(rating_token=token, state=Request.State.SOLVED).first() if token else None
+    )
+    if request is None:
+        raise ServiceError("评价链接无效或已使用", field="token")
+    score = _satisfaction(satisfaction)
+    comment = _text(comment, field="comment", what="评价意见", required=False, limit=500)
+    _transition(
+        request,
+        Request.State.SOLVED,
+        state=Request.State.CLOSED,
+        closed_at=timezone.now(),
+        satisfaction=score,
+        satisfaction_comment=comment,
+        feedback_method=Request.FeedbackMethod.LINK,
+        rating_token=None,
+    )
+    _event(
+        request,
+        RequestEvent.Kind.CLOSED,
+        None,
+        note=comment,
+        data={"satisfaction": score, "method": Request.FeedbackMethod.LINK},
+        actor_name="诉求人",
+    )
+    return request
+
+
+_ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
+_PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
+
+
+@transaction.atomic
+def request_mark_typical(*, actor: Any, request: Request, title: str, writeup: str) -> Request:
+    """The political department marks a solved request as a typical case, with a write-up for publicity.
+
+    What is published is the title and write-up only: they may not carry an ID or phone number, nor the
+    name of the person who asked.
+    """
+    if not any(paths.is_within(request.unit_path, d) for d in political_district_paths(user=actor)):
+        raise ReadOnlyAccess
+    if request.state not in (Request.State.SOLVED, Request.State.CLOSED):
+        raise ServiceError("只有已解决的诉求才能列为典型案例", field="state")
+    title = _text(title, field="title", what="案例标题", limit=100)
+    writeup = _text(writeup, field="writeup", what="案例材料")
+    for field, value in (("title", title), ("writeup", writeup)):
+        if _ID_NUMBER.search(value) or _PHONE.search(value):
+            raise ServiceError("案例材料中不能出现身份证号或电话号码", field=field)
+        names = {n for n in (request.caller_name, getattr(request.resident, "name", "")) if n and len(n) >= 2}
+        if any(name in value for name in names):
+            raise ServiceError("案例材料中不能出现诉求人姓名，请用“某某”代替", field=field)
+    request = _reload(request, None)
+    _transition(
+        request,
+        request.state,
+        is_typical=True,
+        typical_title=title,
+        typical_writeup=writeup,
+        typical_marked_at=timezone.now(),
+    )
+    _event(request, RequestEvent.Kind.TYPICAL, actor, note=title)
+    return request
+
+
+def requests_escalate_overdue(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """The deadline worker: escalate every open request past its deadline, one level, exactly once.
+
+    Each row is claimed by the conditional update of `_transition`, so two workers (or a worker and a
+    person) never escalate the same request twice. At the top of the ladder the district is told once.
+    Returns how many requests were escalated or flagged.
+    """
+    now = now or timezone.now()
+    due = list(
+        Request.objects.filter(
+            state=Request.State.OPEN, deadline_at__lt=now, overdue_notified_at__isnull=True
+        )
+        .order_by("deadline_at")
+        .values_list("pk", "version")[:limit]
+    )
+    done = 0
+    for pk, version in due:
+        try:
+            with transaction.atomic():
+                _escalate_one(pk, version, now)
+            done += 1
+        except ChangedByOthers:
+            continue
+    return done
+
+
+def _escalate_one(pk: int, version: int, now: datetime.datetime) -> None:
+    request = Request.objects.select_related("holder", "category").get(pk=pk)
+    if request.version != version or request.deadline_at >= now or request.state != Request.State.OPEN:
+        raise ChangedByOthers
+    here = request.holder
+    to = ladder.next_holder(holder=here, unit_path=request.unit_path)
+    if to is None:
+        _transition(request, Request.State.OPEN, overdue_notified_at=now)
+        _event(
+            request,
+            RequestEvent.Kind.OVERDUE,
+            None,
+            unit=here,
+            note="已超过办理时限，请尽快办理或移交主管部门",
+        )
+        _notify_unit(here, f"诉求{request.number}已超过办理时限，请尽快办理。")
+        return
+    _transition(
+        request, Request.State.OPEN, escalations=request.escalations + 1, **_moved_to(request, to, now)
+    )
+    _hold(request, to, came_from=here, now=now)
+    _event(
+        request,
+        RequestEvent.Kind.AUTO_ESCALATED,
+        None,
+        unit=here,
+        to_unit=to,
+        note=f"{here.name}超过办理时限未办结，自动上报",
+    )
+    _notify_unit(to, f"诉求{request.number}在{here.name}超时未办结，已自动上报贵单位，请及时办理。")
+    _notify_unit(here, f"诉求{request.number}超过办理时限，已自动上报{to.name}。")
