@@ -22,7 +22,7 @@ then ANALYZE (VACUUM ANALYZE on PostgreSQL). Timed, best of R, each after one wa
   (1) worklists, first page, evaluated: `list(contacts_due(user=…, on=today)[:50])` for the station
       office `nanqiao` (310120.01), a grid worker's own list (`grid-nq`, mine=True), and the district
       admin's list of all of Fengxian (`admin`, unit=310120). Each against the bare indexed SELECT of its
-      rows (`SELECT id FROM care_keyperson WHERE <unit_path range> AND is_active AND next_contact_due <=
+      rows (`SELECT * FROM care_keyperson WHERE <unit_path range> AND is_active AND next_contact_due <=
       today [AND the member] ORDER BY next_contact_due LIMIT 50`). Target: within 3x and under 50 ms.
       Shown as well: the worklist's own SQL run raw (cursor.execute, fetchall), which tells the
       database's share of the time from the ORM's (building 50 key persons with their resident and
@@ -361,9 +361,10 @@ def _fetch(sql: str, params: Sequence[Any]) -> Callable[[], list[Any]]:
 
 
 def bare_worklist(root: str, today: datetime.date, member: int | None) -> tuple[str, list[Any]]:
-    """The bare indexed SELECT of a worklist's first page: ids only, no emergencies, no tie-breaks."""
+    """The bare indexed SELECT of a worklist's first page: the same key-person rows with the same
+    columns, ordered by due date alone (no emergencies first, no tie-breaks, no resident or member)."""
     sql = (
-        "SELECT id FROM care_keyperson WHERE unit_path >= %s AND unit_path < %s AND is_active"
+        "SELECT * FROM care_keyperson WHERE unit_path >= %s AND unit_path < %s AND is_active"
         " AND next_contact_due <= %s"
     )
     params: list[Any] = [root, root + "/", today]

@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from linli.accounts.models import User
@@ -149,7 +149,7 @@ def _tally(
     # id -> (key, required contacts, index of the first week on the ledger)
     counted: dict[int, tuple[_Key, int, int]] = {}
     zone = timezone.get_default_timezone()
-    for pk, unit_path, responsible_id, cadence, created_at in people.iterator(chunk_size=5000):
+    for pk, unit_path, responsible_id, cadence, created_at in people:
         key = key_of(unit_path, responsible_id)
         if key is None:
             continue
@@ -160,10 +160,13 @@ def _tally(
         counted[pk] = (key, required_contacts(cadence), first)
         totals.setdefault(key, [0, 0])[0] += len(mondays) - first
 
-    week = Case(
-        *[When(occurred_at__lt=end, then=Value(i)) for i, end in enumerate(week_ends)],
-        output_field=IntegerField(),
-    )
+    # One row per person, one filtered count per week: grouping by person alone lets the database walk
+    # the partial index contact_reached (key person, time) in order, where grouping by person and a
+    # computed week would sort every contact of the period first.
+    counts = {
+        f"w{i}": Count("id", filter=Q(occurred_at__gte=start, occurred_at__lt=end))
+        for i, (start, end) in enumerate(zip([begins, *week_ends[:-1]], week_ends, strict=True))
+    }
     weeks = (
         Contact.objects.filter(
             _scope_q("key_person__unit_path", roots),
@@ -172,19 +175,19 @@ def _tally(
             occurred_at__gte=begins,
             occurred_at__lt=ends,
         )
-        .annotate(week=week)
-        .values("key_person_id", "week")
-        .annotate(n=Count("id"))
-        .values_list("key_person_id", "week", "n")
+        .values("key_person_id")
+        .annotate(**counts)
+        .values_list("key_person_id", *counts)
         .order_by()
     )
-    for pk, index, n in weeks.iterator(chunk_size=5000):
+    # Plain fetches, not .iterator(): on PostgreSQL an iterator is a server-side cursor, which the
+    # planner optimises for its first rows (a nested loop over every contact) rather than for all.
+    for pk, *per_week in weeks:
         person = counted.get(pk)
         if person is None:
             continue
         key, required, first = person
-        if n >= required and index >= first:
-            totals[key][1] += 1
+        totals[key][1] += sum(1 for index, n in enumerate(per_week) if index >= first and n >= required)
     return totals
 
 

@@ -210,6 +210,12 @@ class Contact(models.Model):
         indexes = [
             # a key person's history, and on-time rates over a period.
             models.Index(fields=["key_person", "occurred_at"], name="contact_person_time"),
+            # on-time rates count only the contacts that reached the person.
+            models.Index(
+                fields=["key_person", "occurred_at"],
+                name="contact_reached",
+                condition=models.Q(reached=True),
+            ),
         ]
 
     def __str__(self) -> str:

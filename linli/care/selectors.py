@@ -6,13 +6,17 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from linli.accounts.roles import Capability
+from linli.accounts.models import Membership, User
+from linli.accounts.roles import ROLE_CAPABILITIES, Capability
 from linli.accounts.selectors import scope_for
-from linli.care.models import Contact, KeyPerson, RiskLevel
+from linli.audit.services import audit_record
+from linli.care.models import Contact, Guardian, KeyPerson, RiskLevel
 from linli.core import paths
+from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
@@ -68,7 +72,10 @@ def contacts_due(
         queryset = queryset.filter(paths.subtree_q("unit_path", unit.path))
     if mine:
         queryset = queryset.filter(responsible=user) | queryset.filter(backup=user)
-    return queryset.select_related("resident", "responsible").order_by(
+    # prefetch, not select_related: the database stops at the first page of the partial index
+    # (key_person_due) instead of joining every due person of a district before the LIMIT; the page's
+    # residents and members are then two lookups by primary key.
+    return queryset.prefetch_related("resident", "responsible").order_by(
         F("emergency_at").desc(nulls_last=True), "next_contact_due", _RISK_ORDER, "id"
     )
 
@@ -201,3 +208,35 @@ def care_units_of(*, user: Any) -> QuerySet[Unit]:
 def grid_of(*, key_person: KeyPerson) -> Unit | None:
     """The grid of a key person the caller has accessed (for its name and its worklist link)."""
     return Unit.objects.filter(path=key_person.unit_path).first()
+
+
+def members_for(path: str) -> QuerySet[User]:
+    """People who may be paired with someone living at `path`: roles that log contacts there."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.LOG_CONTACTS in caps]
+    ancestors = [*paths.ancestors(path), path]
+    user_ids = Membership.objects.filter(
+        is_active=True, role__in=roles, unit__path__in=ancestors, user__is_active=True
+    ).values("user_id")
+    return User.objects.filter(pk__in=user_ids).order_by("display_name", "username")
+
+
+def guardian_reveal(*, user: Any, key_person_id: int, reason: str) -> tuple[KeyPerson, list[Guardian]]:
+    """A key person's guardians with their full phone numbers: 404 outside scope, 403 without the right
+    to reveal, a reason required. One audit event (guardian.reveal, with the reason) stands for the read.
+    """
+    key_person = get_key_person_for_user(user, key_person_id)
+    if not scope_for(user).can(Capability.REVEAL_PERSONAL, key_person.unit_path):
+        raise PermissionDenied
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise ServiceError("请填写查看完整号码的事由", field="reason")
+    guardians = list(key_person.guardians.all())
+    audit_record(
+        actor=user,
+        action="guardian.reveal",
+        obj=key_person,
+        unit_path=key_person.unit_path,
+        reason=reason,
+        detail={"guardians": len(guardians)},
+    )
+    return key_person, guardians
