@@ -14,21 +14,19 @@ import csv
 import datetime
 import os
 import re
-import secrets
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from linli.conftest import NQ_GRID
+from linli.core.tests.scratch_db import REPO_ROOT, prepare, run_linli, scratch_database
 from linli.lib.idcard import make_id_number
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 ROWS = 200_000
 # `import -v 2` prints a line per chunk once it is written (SQLite) or sent (PostgreSQL): wait for two.
 UNDERWAY = re.compile(r"已处理 ([\d,]+) 行")
@@ -46,14 +44,6 @@ def _write_residents(path: Path, rows: int) -> None:
             birth = start + datetime.timedelta(days=i // 1000)
             number = make_id_number("650102", birth, sequence, "M" if sequence % 2 else "F")
             writer.writerow([f"居民{i}", number, f"139{i:08d}", "常住", f"育秀路{i % 400}弄{i % 80}号"])
-
-
-def _linli(args: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "linli", *args],
-        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, f"linli {' '.join(args)}: {result.stdout}{result.stderr}"
 
 
 class _Database:
@@ -97,24 +87,9 @@ class _Database:
 
 
 @contextmanager
-def _database(var_dir: Path) -> Iterator[_Database]:
-    """SQLite under `var_dir`, or a new database on the PostgreSQL server of this run, dropped after."""
-    url = os.environ.get("LINLI_DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield _Database(var_dir, None)
-        return
-    import psycopg
-    from psycopg import sql
-
-    name = f"linli_kill_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    child_url = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/" + name))
-    try:
-        yield _Database(var_dir, child_url)
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+def _database(var_dir: Path) -> Iterator[tuple[_Database, dict[str, str]]]:
+    with scratch_database(var_dir) as env:
+        yield _Database(var_dir, env.get("LINLI_DATABASE_URL")), env
 
 
 def _rows_done(log: Path) -> int:
@@ -126,18 +101,8 @@ def test_a_killed_import_writes_nothing(tmp_path):
     var_dir = tmp_path / "var"
     source = tmp_path / "residents.csv"
     _write_residents(source, ROWS)
-    with _database(var_dir) as database:
-        env = {
-            **os.environ,
-            "LINLI_DEBUG": "1",
-            "LINLI_VAR_DIR": str(var_dir),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-        }
-        env.pop("LINLI_DATABASE_URL", None)
-        if database.url:
-            env["LINLI_DATABASE_URL"] = database.url
-        _linli(["migrate", "--noinput", "-v", "0"], env)
-        _linli(["shell", "-c", "from linli.org.demo import load_org_demo; load_org_demo()"], env)
+    with _database(var_dir) as (database, env):
+        prepare(env)
 
         log = tmp_path / "import.log"
         command = ["import", "residents", str(source), "--unit", NQ_GRID]
@@ -165,5 +130,5 @@ def test_a_killed_import_writes_nothing(tmp_path):
         assert database.count("SELECT count(*) FROM audit_auditevent WHERE action = 'resident.import'") == 0
 
         # The same command, left alone, writes every row: the kill, not the file, kept them out.
-        _linli(command, env)
+        run_linli(command, env)
         assert database.count("SELECT count(*) FROM registry_resident") == ROWS
