@@ -176,7 +176,8 @@ def contact_log(
     companions: str = "",
 ) -> Contact:
     """Record a contact. A reached contact moves `next_contact_due` to its local date plus the cadence;
-    a contact that reached nobody does not. An emergency puts the person at the top of the lists."""
+    a contact that reached nobody does not. An emergency puts the person at the top of the lists.
+    Needs found open a request (urgent when the contact found an emergency)."""
     require_capability(actor, Capability.LOG_CONTACTS, key_person.unit_path)
     if kind not in Contact.Kind.values:
         raise ServiceError("联系方式无效", field="kind")
@@ -230,6 +231,11 @@ def contact_log(
     )
     for name in ("next_contact_due", "last_contact_at", "emergency_at"):
         setattr(key_person, name, getattr(locked, name))
+    if contact.needs_found:
+        # The need enters the closed loop of requests at once, held by the person's grid (S1).
+        from linli.needs.services import request_from_contact
+
+        request_from_contact(actor=actor, contact=contact)
     return contact
 
 

@@ -296,3 +296,41 @@ def test_request_events_are_append_only(persona):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             attempt()
     assert RequestEvent.objects.get(pk=event.pk).note == event.note
+
+
+def test_needs_found_on_a_contact_open_a_request(persona):
+    from linli.care.services import CategoryInput, contact_log, key_person_enrol
+    from linli.lib.idcard import make_id_number
+    from linli.registry.models import Resident
+
+    resident = Resident.objects.create(
+        name="赵老伯",
+        document_kind="id_card",
+        id_number=make_id_number("310120", datetime.date(1941, 3, 1), 17, "M"),
+        residence_type="registered",
+        unit_path=NQ_GRID,
+    )
+    key_person = key_person_enrol(
+        actor=persona("officer-nq"),
+        resident=resident,
+        categories=[CategoryInput("living_alone")],
+        responsible=persona("grid-nq"),
+    )
+    contact = contact_log(
+        actor=persona("grid-nq"),
+        key_person=key_person,
+        occurred_at=timezone.now(),
+        kind="visit",
+        needs_found="需要代购降压药",
+        is_emergency=True,
+    )
+    request = Request.objects.get(contact=contact)
+    assert request.key_person == key_person
+    assert request.resident == key_person.resident
+    assert request.holder_path == NQ_GRID and request.channel == Channel.CONTACT
+    assert request.urgency == "urgent" and request.text == "需要代购降压药"
+    # A contact without needs opens nothing.
+    quiet = contact_log(
+        actor=persona("grid-nq"), key_person=key_person, occurred_at=timezone.now(), kind="phone"
+    )
+    assert not Request.objects.filter(contact=quiet).exists()
