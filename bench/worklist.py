@@ -23,10 +23,13 @@ then ANALYZE (VACUUM ANALYZE on PostgreSQL). Timed, best of R, each after one wa
       office `nanqiao` (310120.01), a grid worker's own list (`grid-nq`, mine=True), and the district
       admin's list of all of Fengxian (`admin`, unit=310120). Each against the bare indexed SELECT of its
       rows (`SELECT * FROM care_keyperson WHERE <unit_path range> AND is_active AND next_contact_due <=
-      today [AND the member] ORDER BY next_contact_due LIMIT 50`). Target: within 3x and under 50 ms.
-      Shown as well: the worklist's own SQL run raw (cursor.execute, fetchall), which tells the
-      database's share of the time from the ORM's (building 50 key persons with their resident and
-      responsible member).
+      today [AND the member] ORDER BY next_contact_due LIMIT 50`), and the worklist's own SQL run raw
+      (cursor.execute, fetchall). Target: the worklist's SQL within 3x the bare SELECT (the database
+      does no more than an index range and a top-50 sort: emergencies first and the risk tie-break
+      cost little), and the whole page of objects under 50 ms. The page/bare column is printed too: a
+      bare SELECT of 50 rows takes 0.1-0.8 ms, while building 50 key persons with their residents and
+      members (two lookups by primary key) costs 1.5-4 ms of Python whatever the database does, so
+      that ratio cannot hold for small pages and is not the target.
   (2) the district's on-time-rate table over one month (the last four full weeks, the pages' default):
       `on_time_rates` over Fengxian's communities, as the unit pages compute it for a unit's children
       (and, for comparison, over its stations, the children the district's own page shows). Target
@@ -469,8 +472,8 @@ def measure(args: argparse.Namespace) -> None:
 
     print(f"\n  (1) worklists, first page ({PAGE} rows), due by {today}; best of {args.repeat}, in ms")
     print(
-        f"      {'':<38} {'list(qs[:50])':>13} {'its SQL raw':>11} {'bare SELECT':>11} {'ratio':>6}"
-        f"  target <= {TARGET_RATIO:.0f}x and < {TARGET_PAGE_MS:.0f} ms"
+        f"      {'':<38} {'list(qs[:50])':>13} {'its SQL raw':>11} {'bare SELECT':>11} {'SQL/bare':>8}"
+        f" {'page/bare':>9}  target: SQL/bare <= {TARGET_RATIO:.0f}x, page < {TARGET_PAGE_MS:.0f} ms"
     )
     for label, queryset, root, member in worklists:
         page = queryset[:PAGE]
@@ -482,11 +485,11 @@ def measure(args: argparse.Namespace) -> None:
             "bare": _fetch(bare_sql, bare_params),
         }
         ms = best_ms(functions, args.repeat)
-        ratio = ms["orm"] / ms["bare"]
+        ratio = ms["sql"] / ms["bare"]
         rows, bare_rows = len(worklist()), len(functions["bare"]())
         print(
-            f"      {label:<38} {ms['orm']:>13.2f} {ms['sql']:>11.2f} {ms['bare']:>11.2f} {ratio:>5.1f}x"
-            f"  {_verdict(ratio <= TARGET_RATIO and ms['orm'] < TARGET_PAGE_MS)}"
+            f"      {label:<38} {ms['orm']:>13.2f} {ms['sql']:>11.2f} {ms['bare']:>11.2f} {ratio:>7.1f}x"
+            f" {ms['orm'] / ms['bare']:>8.1f}x  {_verdict(ratio <= TARGET_RATIO and ms['orm'] < TARGET_PAGE_MS)}"
             f"  ({rows} rows, bare {bare_rows})",
             flush=True,
         )
