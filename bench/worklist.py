@@ -486,10 +486,11 @@ def measure(args: argparse.Namespace) -> None:
         }
         ms = best_ms(functions, args.repeat)
         ratio = ms["sql"] / ms["bare"]
+        met = ratio <= TARGET_RATIO and ms["orm"] < TARGET_PAGE_MS
         rows, bare_rows = len(worklist()), len(functions["bare"]())
         print(
             f"      {label:<38} {ms['orm']:>13.2f} {ms['sql']:>11.2f} {ms['bare']:>11.2f} {ratio:>7.1f}x"
-            f" {ms['orm'] / ms['bare']:>8.1f}x  {_verdict(ratio <= TARGET_RATIO and ms['orm'] < TARGET_PAGE_MS)}"
+            f" {ms['orm'] / ms['bare']:>8.1f}x  {_verdict(met)}"
             f"  ({rows} rows, bare {bare_rows})",
             flush=True,
         )
