@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("linli.care.lovecard_urls")),
     path("", include("linli.registry.urls")),
     path("care/", include("linli.care.urls")),
+    path("open311/v2/", include("linli.needs.open311")),
 ]
 
 handler403 = "linli.core.views.forbidden"

@@ -69,6 +69,7 @@ def _register() -> None:
     api.add_router("", org_router)
     api.add_router("", registry_router)
     api.add_router("", "linli.care.apis.router")
+    api.add_router("", "linli.needs.apis.router")
 
 
 _register()
