@@ -216,6 +216,7 @@ def test_the_rating_link_works_once(persona):
         actor=persona("grid-nq"), request=request, version=request.version, solution="已办"
     )
     token = request.rating_token
+    assert token is not None
     services.request_rate_by_link(token=token, satisfaction=5, comment="谢谢")
     with pytest.raises(ServiceError, match="无效或已使用"):
         services.request_rate_by_link(token=token, satisfaction=1)
