@@ -1,7 +1,8 @@
 """The /api/v1/ care endpoints: key persons, their contacts and the contact worklist, scoped like the pages.
 
 Residents' and guardians' phones are masked on the server; members' work phones are shown in full, as
-on a resident's card.
+on a resident's card. Putting a resident on the ledger and changing the pairing take the care managers'
+right (MANAGE_CARE); other roles get 403.
 """
 
 from __future__ import annotations
@@ -18,19 +19,24 @@ from ninja import Query, Router, Schema, Status
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from linli.care.models import Contact, KeyPerson
+from linli.accounts.models import User
+from linli.care.models import Category, Contact, KeyPerson, RiskLevel
 from linli.care.selectors import (
     contacts_due,
     get_key_person_detail_for_user,
     get_key_person_for_contact,
+    get_key_person_for_user,
     get_unit_for_care,
     key_person_contacts,
     key_persons_in,
+    members_for,
 )
-from linli.care.services import contact_log
+from linli.care.services import CategoryInput, contact_log, key_person_enrol, key_person_reassign
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
+from linli.lib.phone import PhoneError, normalise_phone
 from linli.registry.apis import Paging
+from linli.registry.selectors import get_resident_for_user
 
 router = Router(tags=["困难群体关爱"])
 
@@ -229,6 +235,19 @@ def _key_person_out(key_person: KeyPerson, on: datetime.date | None = None) -> d
     }
 
 
+def _key_person_detail_out(key_person: KeyPerson) -> dict[str, Any]:
+    return {
+        **_key_person_out(key_person),
+        "backup": _member(key_person.backup),
+        "guardians": [
+            {"name": g.name, "relation": g.relation, "phone": mask_phone(g.phone)}
+            for g in key_person.guardians.all()
+        ],
+        "needs_note": key_person.needs_note,
+        "is_active": key_person.is_active,
+    }
+
+
 def _contact_out(contact: Contact) -> dict[str, Any]:
     return {
         "id": contact.pk,
@@ -259,17 +278,7 @@ def key_persons(
 
 @router.get("/key-persons/{key_person_id}", response=KeyPersonDetailOut)
 def key_person_detail(request: HttpRequest, key_person_id: int) -> dict[str, Any]:
-    key_person = get_key_person_detail_for_user(request.user, key_person_id)
-    return {
-        **_key_person_out(key_person),
-        "backup": _member(key_person.backup),
-        "guardians": [
-            {"name": g.name, "relation": g.relation, "phone": mask_phone(g.phone)}
-            for g in key_person.guardians.all()
-        ],
-        "needs_note": key_person.needs_note,
-        "is_active": key_person.is_active,
-    }
+    return _key_person_detail_out(get_key_person_detail_for_user(request.user, key_person_id))
 
 
 @router.get("/key-persons/{key_person_id}/contacts", response=ContactPage)
@@ -318,6 +327,199 @@ def worklist_contacts_due(
     on = datetime.date.fromisoformat(filters.on) if filters.on else timezone.localdate()
     queryset = contacts_due(user=request.user, on=on, unit=unit, mine=filters.mine)
     return _page(queryset.prefetch_related("categories"), paging, lambda k: _key_person_out(k, on))
+
+
+# Putting a resident on the ledger and changing the pairing (C1, C3).
+
+
+class CategoryIn(Schema):
+    """A care category; 残疾人 needs `disability_grade` (1–4), 孕产妇 `due_date`, the ill a `treatment`."""
+
+    category: str
+    disability_grade: int | None = None
+    due_date: datetime.date | None = None
+    treatment: str = ""
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str) -> str:
+        if value not in Category.values:
+            raise PydanticCustomError("category", "类别无效：{value}", {"value": value})
+        return value
+
+    @field_validator("treatment")
+    @classmethod
+    def _treatment(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) > 100:
+            raise PydanticCustomError("too_long", "最多 100 字")
+        return value
+
+
+class GuardianIn(Schema):
+    """A guardian or emergency contact; the phone is normalised ("139 0000 1234" → "13900001234")."""
+
+    name: str
+    relation: str = ""
+    phone: str
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise PydanticCustomError("name", "请填写监护人姓名")
+        if len(value) > 50:
+            raise PydanticCustomError("too_long", "最多 50 字")
+        return value
+
+    @field_validator("relation")
+    @classmethod
+    def _relation(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) > 20:
+            raise PydanticCustomError("too_long", "最多 20 字")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        try:
+            return normalise_phone(value).number
+        except PhoneError as exc:
+            raise PydanticCustomError("phone", "监护人电话：{message}", {"message": exc.message}) from None
+
+
+# A love card prints every guardian's phone; more than a few would not fit.
+MAX_GUARDIANS = 5
+
+
+class KeyPersonIn(Schema):
+    """A resident to put on the ledger, with whom to pair them (members who log contacts in the grid)."""
+
+    resident_id: int
+    categories: list[CategoryIn]
+    risk_level: str = RiskLevel.LOW
+    responsible_id: int | None = None
+    backup_id: int | None = None
+    needs_note: str = ""
+    guardians: list[GuardianIn] = []
+
+    @field_validator("risk_level")
+    @classmethod
+    def _risk_level(cls, value: str) -> str:
+        if value not in RiskLevel.values:
+            raise PydanticCustomError("risk_level", "风险等级应为 low（低）、medium（中）或 high（高）")
+        return value
+
+    @field_validator("needs_note")
+    @classmethod
+    def _needs_note(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) > 500:
+            raise PydanticCustomError("too_long", "最多 500 字")
+        return value
+
+    @field_validator("guardians")
+    @classmethod
+    def _guardians(cls, value: list[GuardianIn]) -> list[GuardianIn]:
+        if len(value) > MAX_GUARDIANS:
+            raise PydanticCustomError(
+                "guardians", "最多登记 {limit} 位监护人/紧急联系人", {"limit": MAX_GUARDIANS}
+            )
+        return value
+
+
+class ReassignIn(Schema):
+    """The new pairing; `responsible_id: null` leaves the person without a member (on the handover list)."""
+
+    responsible_id: int | None
+    backup_id: int | None = None
+    reason: str = ""
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) > 200:
+            raise PydanticCustomError("too_long", "最多 200 字")
+        return value
+
+
+# The services name the model's fields; the API's body names the ids.
+_BODY_FIELDS = {"resident": "resident_id", "responsible": "responsible_id", "backup": "backup_id"}
+
+
+def _require_care_management(user: Any, path: str) -> None:
+    """Roles that may read but not manage the ledger (grid workers, auditors) get 403 before any service."""
+    from linli.accounts.roles import Capability
+    from linli.accounts.selectors import scope_for
+
+    if not scope_for(user).can(Capability.MANAGE_CARE, path):
+        raise PermissionDenied
+
+
+def _pairing_member(member_id: int | None, path: str, field: str, what: str) -> User | None:
+    """A member who logs contacts at `path`; any other id (unknown, elsewhere, read-only) is the same 422."""
+    if member_id is None:
+        return None
+    member = members_for(path).filter(pk=member_id).first()
+    if member is None:
+        raise ServiceError(f"{what}须是在该网格负责联系工作的人员", field=field)
+    return member
+
+
+@router.post("/key-persons", response={201: KeyPersonDetailOut, 422: ProblemOut})
+def key_person_create(request: HttpRequest, body: KeyPersonIn) -> Status[dict[str, Any]]:
+    """Put a resident on the key-person ledger; the first contact is due today.
+
+    404 for a resident outside the caller's scope, 403 for roles that do not manage care.
+    """
+    resident = get_resident_for_user(request.user, body.resident_id)
+    _require_care_management(request.user, resident.unit_path)
+    try:
+        key_person = key_person_enrol(
+            actor=request.user,
+            resident=resident,
+            categories=[
+                CategoryInput(
+                    category=c.category,
+                    disability_grade=c.disability_grade,
+                    due_date=c.due_date,
+                    treatment=c.treatment,
+                )
+                for c in body.categories
+            ],
+            risk_level=body.risk_level,
+            responsible=_pairing_member(body.responsible_id, resident.unit_path, "responsible", "结对责任人"),
+            backup=_pairing_member(body.backup_id, resident.unit_path, "backup", "备用联系人"),
+            needs_note=body.needs_note,
+            guardians=[(g.name, g.relation, g.phone) for g in body.guardians],
+        )
+    except ServiceError as exc:
+        return _problem(exc, _BODY_FIELDS)
+    return Status(201, _key_person_detail_out(key_person))
+
+
+@router.post("/key-persons/{key_person_id}/reassign", response={200: KeyPersonDetailOut, 422: ProblemOut})
+def key_person_reassign_endpoint(
+    request: HttpRequest, key_person_id: int, body: ReassignIn
+) -> Status[dict[str, Any]]:
+    """Change who is paired with a key person (结对调整), for a reason; the audit event keeps old and new."""
+    key_person = get_key_person_for_user(request.user, key_person_id)
+    path = key_person.unit_path
+    _require_care_management(request.user, path)
+    try:
+        key_person = key_person_reassign(
+            actor=request.user,
+            key_person=key_person,
+            responsible=_pairing_member(body.responsible_id, path, "responsible", "结对责任人"),
+            backup=_pairing_member(body.backup_id, path, "backup", "备用联系人"),
+            reason=body.reason,
+        )
+    except ServiceError as exc:
+        return _problem(exc, _BODY_FIELDS)
+    return Status(200, _key_person_detail_out(key_person))
 
 
 # Census sweeps (C2).
@@ -395,8 +597,9 @@ def _require_contact_work(user: Any, path: str) -> None:
         raise PermissionDenied
 
 
-def _problem(exc: ServiceError) -> Status[dict[str, Any]]:
-    error = {"loc": ["body", exc.field] if exc.field else ["body"], "msg": exc.message}
+def _problem(exc: ServiceError, fields: dict[str, str] | None = None) -> Status[dict[str, Any]]:
+    field = (fields or {}).get(exc.field or "", exc.field)
+    error = {"loc": ["body", field] if field else ["body"], "msg": exc.message}
     return Status(422, {"detail": exc.message, "errors": [error]})
 
 

@@ -6,6 +6,12 @@ ID number and of today's date. A grid that already holds its share of key person
 second run adds nothing. Rows are written in bulk, in the shape the services give them:
 `next_contact_due` is the local date of the last reached contact plus the cadence, `last_contact_at` that
 contact's time, `emergency_at` the time of an emergency contact not settled by a later one.
+
+Each persona's grid also has a census sweep under way (some households visited or found empty, some
+not yet), grid-nq's a finished one from a few weeks ago, and every key person at risk of getting lost
+has a love card, issued by the community officer; the personas' people's cards have been scanned. These
+go through the services (sweeps.py, lovecards.py), except the scans: a scan's service alerts the people
+responsible now, and the demo's scans are history that must not page anyone.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from linli.accounts.models import Membership
+from linli.accounts.models import Membership, User
 from linli.accounts.roles import Role
 from linli.audit.services import audit_record
+from linli.care.lovecards import love_card_issue
 from linli.care.models import (
     CadenceRule,
     Category,
@@ -29,14 +36,19 @@ from linli.care.models import (
     Guardian,
     KeyPerson,
     KeyPersonCategory,
+    LoveCard,
+    LoveCardScan,
     RiskLevel,
+    Sweep,
+    SweepHousehold,
 )
 from linli.care.selectors import age_on
 from linli.care.services import DEFAULT_CADENCE_DAYS
+from linli.care.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.core import paths
 from linli.org.demo import PERSONA_DESCRIPTIONS
 from linli.org.models import Unit
-from linli.registry.models import Resident
+from linli.registry.models import Address, Resident
 
 # About four in a hundred residents, and at least one in every grid (12 residents a grid by default).
 SHARE = 0.04
@@ -361,6 +373,14 @@ def load_care_demo(*, under: str = "", progress: Callable[[int, int], None] | No
         done += len(batch)
         if progress is not None:
             progress(done, len(grid_paths))
+    # A persona grid worker's grid: the one whose first member (grid workers first) is a persona.
+    persona_grids = {
+        path: grid_members[0][0]
+        for path, grid_members in members.items()
+        if grid_members[0][1] in PERSONA_DESCRIPTIONS
+    }
+    totals["排查行动"] = _load_sweeps(persona_grids)
+    totals["爱心联系卡"], totals["扫码记录"] = _load_love_cards(under, set(persona_grids))
     totals = {k: v for k, v in totals.items() if v}
     if totals:
         audit_record(actor=None, action="demo.load", unit_path=under, detail=totals)
@@ -481,3 +501,134 @@ def _plan(
         emergency = (h >> 16) % 150 == 0
     _history(planned, state, today, [responsible, *([backup] if backup else [])], emergency)
     return planned
+
+
+# Census sweeps (C2) and love cards (C6).
+
+OPEN_SWEEP_TITLE = "入户走访排查"
+CLOSED_SWEEP_TITLE = "独居老人拍门排查"
+# The persona whose grid also has a sweep finished a few weeks ago.
+CLOSED_SWEEP_PERSONA = "grid-nq"
+_Outcome = SweepHousehold.Outcome
+# What became of each household, in address order: an open sweep is partly done, a closed one is not.
+_OPEN_OUTCOMES = (
+    _Outcome.VISITED, _Outcome.ABSENT, _Outcome.PENDING, _Outcome.PENDING,
+    _Outcome.VISITED, _Outcome.REFUSED, _Outcome.VISITED, _Outcome.VACANT,
+)  # fmt: skip
+_CLOSED_OUTCOMES = (_Outcome.VISITED, _Outcome.VISITED, _Outcome.ABSENT, _Outcome.VISITED, _Outcome.VACANT)
+_SWEEP_NOTES: dict[str, tuple[str, ...]] = {
+    _Outcome.VISITED: (
+        "户内人员情况正常，已宣传防诈骗",
+        "已核对户内人员",
+        "老人独居，身体尚可，已留联系电话",
+    ),
+    _Outcome.ABSENT: ("家中无人，已在门上留联系卡",),
+    _Outcome.REFUSED: ("住户不便开门，改日电话联系",),
+    _Outcome.VACANT: ("房屋空置",),
+}
+_FINDER_LOCATIONS = ("公交站旁", "菜场门口", "小区东门")
+# A finder's phone scanning in WeChat; the address is from a documentation range (RFC 5737).
+_FINDER_AGENT = "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Mobile Safari/537.36 MicroMessenger/8.0"
+_FINDER_ADDRESS = "203.0.113.25"
+
+
+def _sweep(worker: User, unit: Unit, kind: str, title: str, outcomes: tuple[str, ...]) -> Sweep:
+    sweep = sweep_start(actor=worker, unit=unit, kind=kind, title=title)
+    households = sweep.households.select_related("sweep").order_by("address__key")
+    for i, household in enumerate(households):
+        outcome = outcomes[i % len(outcomes)]
+        if outcome != _Outcome.PENDING:
+            notes = _SWEEP_NOTES[outcome]
+            sweep_mark(actor=worker, household=household, outcome=outcome, note=notes[i % len(notes)])
+    return sweep
+
+
+def _backdate(sweep: Sweep, started: datetime.datetime, visited: datetime.datetime) -> None:
+    Sweep.objects.filter(pk=sweep.pk).update(started_at=started)
+    sweep.households.exclude(visited_at=None).update(visited_at=visited)
+
+
+@transaction.atomic
+def _load_sweeps(persona_grids: dict[str, int]) -> int:
+    """An open sweep in each persona's grid and a finished one in grid-nq's, each through the services.
+
+    A grid that has any sweep already is left alone, and so is one without standard addresses.
+    """
+    have = set(Sweep.objects.filter(unit_path__in=persona_grids).values_list("unit_path", flat=True))
+    with_addresses = set(
+        Address.objects.filter(unit_path__in=set(persona_grids) - have)
+        .values_list("unit_path", flat=True)
+        .distinct()
+    )
+    workers = User.objects.in_bulk([persona_grids[path] for path in with_addresses])
+    now = timezone.now()
+    made = 0
+    for unit in Unit.objects.filter(path__in=with_addresses).order_by("path"):
+        worker = workers[persona_grids[unit.path]]
+        if worker.username == CLOSED_SWEEP_PERSONA:
+            closed = _sweep(worker, unit, Sweep.Kind.KNOCK, CLOSED_SWEEP_TITLE, _CLOSED_OUTCOMES)
+            sweep_close(actor=worker, sweep=closed)
+            _backdate(closed, now - datetime.timedelta(days=24), now - datetime.timedelta(days=23))
+            Sweep.objects.filter(pk=closed.pk).update(closed_at=now - datetime.timedelta(days=22))
+            made += 1
+        started = _sweep(worker, unit, Sweep.Kind.DOOR_KNOCK, OPEN_SWEEP_TITLE, _OPEN_OUTCOMES)
+        _backdate(started, now - datetime.timedelta(days=2), now - datetime.timedelta(days=1))
+        made += 1
+    return made
+
+
+def _issuers(grid_paths: set[str]) -> dict[str, User]:
+    """Who issues the cards of each grid's people: the community officer, else the station's office."""
+    communities = {paths.ancestors(path)[-1]: path for path in grid_paths}
+    stations = {paths.ancestors(path)[-2]: path for path in grid_paths}
+    rows = Membership.objects.filter(
+        is_active=True, user__is_active=True, unit__path__in=[*communities, *stations],
+        role__in=[Role.COMMUNITY_OFFICER, Role.STATION_OFFICE],
+    ).values_list("unit__path", "user_id").order_by("unit__path", "user_id")  # fmt: skip
+    holder = dict(rows)
+    users = User.objects.in_bulk(set(holder.values()))
+    issuers = {}
+    for path in grid_paths:
+        ancestors = paths.ancestors(path)
+        user_id = holder.get(ancestors[-1]) or holder.get(ancestors[-2])
+        if user_id is not None:
+            issuers[path] = users[user_id]
+    return issuers
+
+
+@transaction.atomic
+def _load_love_cards(under: str, persona_grids: set[str]) -> tuple[int, int]:
+    """A card for every key person at risk of getting lost who has none and has a guardian to print.
+
+    The first cards of the personas' people (or any two) have a scan from a couple of days ago.
+    """
+    people = KeyPerson.objects.filter(
+        is_active=True, categories__category=Category.DEMENTIA_WANDERING, love_cards=None
+    ).filter(pk__in=Guardian.objects.values("key_person_id"))
+    if under:
+        people = people.filter(paths.subtree_q("unit_path", under))
+    people_list = list(people.distinct().order_by("unit_path", "id"))
+    issuers = _issuers({kp.unit_path for kp in people_list})
+    cards = [
+        love_card_issue(actor=issuers[kp.unit_path], key_person=kp)
+        for kp in people_list
+        if kp.unit_path in issuers
+    ]
+    if not cards:
+        return 0, 0
+    now = timezone.now()
+    # Issued some weeks ago, after the demo's people were put on the ledger (six weeks ago or earlier).
+    LoveCard.objects.filter(pk__in=[c.pk for c in cards]).update(issued_at=now - datetime.timedelta(days=30))
+    scanned = [c for c in cards if c.key_person.unit_path in persona_grids] or cards[:2]
+    for n, card in enumerate(scanned):
+        at = now - datetime.timedelta(days=2 + n, hours=3 + n)
+        LoveCardScan.objects.create(
+            card=card,
+            client_address=_FINDER_ADDRESS,
+            user_agent=_FINDER_AGENT,
+            location=_FINDER_LOCATIONS[n % len(_FINDER_LOCATIONS)],
+        )
+        # As the scan service leaves it: the scan's time, and the alert sent at that time.
+        card.scans.update(scanned_at=at)
+        LoveCard.objects.filter(pk=card.pk).update(last_alert_at=at)
+    return len(cards), len(scanned)

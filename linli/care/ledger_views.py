@@ -14,26 +14,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from linli.accounts.models import Membership, User
-from linli.accounts.roles import ROLE_CAPABILITIES, Capability
+from linli.accounts.models import User
+from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.care.models import Category, RiskLevel
-from linli.care.selectors import get_key_person_for_user
+from linli.care.selectors import get_key_person_for_user, members_for
 from linli.care.services import CategoryInput, key_person_enrol, key_person_reassign
-from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.registry.selectors import get_resident_for_user
-
-
-def members_for(path: str) -> QuerySet[User]:
-    """People who may be paired with someone living at `path`: roles that log contacts there."""
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.LOG_CONTACTS in caps]
-    ancestors = [*paths.ancestors(path), path]
-    user_ids = Membership.objects.filter(
-        is_active=True, role__in=roles, unit__path__in=ancestors, user__is_active=True
-    ).values("user_id")
-    return User.objects.filter(pk__in=user_ids).order_by("display_name", "username")
 
 
 def _member(request: HttpRequest, field: str, allowed: QuerySet[User]) -> User | None:

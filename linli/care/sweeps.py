@@ -82,6 +82,11 @@ class Coverage:
         return self.by_outcome.get(SweepHousehold.Outcome.PENDING, 0)
 
     @property
+    def accounted(self) -> int:
+        """Households with an outcome: visited, nobody home, refused or vacant."""
+        return self.total - self.unaccounted
+
+    @property
     def accounted_share(self) -> float:
         return 1.0 if not self.total else (self.total - self.unaccounted) / self.total
 
@@ -133,6 +138,29 @@ def sweep_close(*, actor: Any, sweep: Sweep, reason: str = "") -> Sweep:
 def sweeps_visible_to(*, user: Any) -> QuerySet[Sweep]:
     scope = scope_for(user)
     return Sweep.objects.filter(paths.any_subtree_q("unit_path", scope.full_roots)).order_by("-started_at")
+
+
+def open_sweeps_under(*, user: Any, unit: Unit, limit: int = 20) -> list[tuple[Sweep, Coverage]]:
+    """Open sweeps in or under a unit the caller has accessed, newest first, each with its coverage.
+
+    Two queries however many sweeps: the sweeps, then every sweep's households counted by outcome.
+    """
+    sweeps = list(
+        sweeps_visible_to(user=user)
+        .filter(paths.subtree_q("unit_path", unit.path), state=Sweep.State.OPEN)
+        .select_related("unit", "unit__parent")[:limit]
+    )
+    counts: dict[int, dict[str, int]] = {sweep.pk: {} for sweep in sweeps}
+    rows = (
+        SweepHousehold.objects.filter(sweep_id__in=counts)
+        .values("sweep_id", "outcome")
+        .annotate(n=Count("id"))
+        .values_list("sweep_id", "outcome", "n")
+        .order_by()
+    )
+    for sweep_id, outcome, n in rows:
+        counts[sweep_id][outcome] = n
+    return [(s, Coverage(total=sum(counts[s.pk].values()), by_outcome=counts[s.pk])) for s in sweeps]
 
 
 def get_sweep_for_user(user: Any, sweep_id: int) -> Sweep:

@@ -9,6 +9,11 @@ urlpatterns = [
     path("home-block/", views.care_home_block, name="care-home-block"),
     path("key-persons/<int:key_person_id>/", views.key_person_detail, name="key-person-detail"),
     path("key-persons/<int:key_person_id>/contacts/new/", views.contact_new, name="contact-new"),
+    path(
+        "key-persons/<int:key_person_id>/guardians/reveal/",
+        views.guardian_reveal_phones,
+        name="guardian-reveal",
+    ),
     path("units/<str:code>/", views.care_unit, name="care-unit"),
     path("units/<str:code>/vaccination/", followup_views.vaccination_list, name="vaccination-list"),
     path("units/<str:code>/vaccination.xlsx", followup_views.vaccination_export, name="vaccination-export"),

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.care.forms import ContactForm, PeriodForm
 from linli.care.indicators import on_time_rates, on_time_rates_by_member, total_of
-from linli.care.models import Contact, KeyPerson
+from linli.care.models import Contact, Guardian, KeyPerson
 from linli.care.selectors import (
     age_on,
     care_units_of,
@@ -30,20 +30,24 @@ from linli.care.selectors import (
     get_key_person_for_contact,
     get_unit_for_care,
     grid_of,
+    guardian_reveal,
     key_person_contacts,
     key_person_row,
     key_persons_without_member,
 )
 from linli.care.services import contact_log
+from linli.care.sweeps import open_sweeps_under
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.org.models import Unit
 from linli.org.selectors import ancestors_of, children_visible_to
+from linli.registry.forms import RevealForm
 
 # A worklist page stays light on a slow phone connection (the whole page under 100 KB).
 ROWS_PER_PAGE = 30
 HISTORY_PER_PAGE = 20
 UNPAIRED_SHOWN = 50
+SWEEPS_SHOWN = 20
 HOME_PREVIEW = 3
 
 
@@ -106,29 +110,73 @@ def care_home_block(request: HttpRequest) -> HttpResponse:
 @require_GET
 def key_person_detail(request: HttpRequest, key_person_id: int) -> HttpResponse:
     key_person = get_key_person_detail_for_user(request.user, key_person_id)
+    return render(request, "care/key_person_detail.html", _detail_context(request, key_person))
+
+
+def _guardians_context(
+    request: HttpRequest,
+    key_person: KeyPerson,
+    reveal_form: RevealForm | None = None,
+    revealed: list[Guardian] | None = None,
+) -> dict[str, Any]:
+    """The guardians' card: masked phones, and the reveal form for those who may see them in full."""
+    return {
+        "key_person": key_person,
+        "guardians": [(g, mask_phone(g.phone)) for g in key_person.guardians.all()],
+        "can_reveal": scope_for(request.user).can(Capability.REVEAL_PERSONAL, key_person.unit_path),
+        "reveal_form": reveal_form or RevealForm(),
+        "revealed": revealed,
+    }
+
+
+def _detail_context(request: HttpRequest, key_person: KeyPerson, **reveal: Any) -> dict[str, Any]:
     today = _today()
     history = Paginator(key_person_contacts(key_person=key_person), HISTORY_PER_PAGE).get_page(
         request.GET.get("page")
     )
     resident = key_person.resident
+    return {
+        **_guardians_context(request, key_person, **reveal),
+        "resident": resident,
+        "age": age_on(resident.birth_date, today),
+        "phone": mask_phone(resident.phone),
+        "categories": key_person.categories.all(),
+        "days_overdue": (today - key_person.next_contact_due).days,
+        "history": history,
+        "unit": grid_of(key_person=key_person),
+        "can_log": key_person.is_active
+        and scope_for(request.user).can(Capability.LOG_CONTACTS, key_person.unit_path),
+        "visits": key_person.consolation_visits.select_related("visited_by")[:20],
+        "today": today,
+    }
+
+
+@login_required
+@never_cache
+@require_POST
+def guardian_reveal_phones(request: HttpRequest, key_person_id: int) -> HttpResponse:
+    """The guardians' full phone numbers, for a reason: only in this response, never stored in the page.
+
+    A fragment for htmx; the whole key person page without it.
+    """
+    form = RevealForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    revealed = None
+    try:
+        # The selector decides (404, then 403, then the reason); the form only cleans.
+        key_person, revealed = guardian_reveal(user=request.user, key_person_id=key_person_id, reason=reason)
+    except ServiceError as exc:
+        # Shown again masked: an ordinary, audited view of the key person.
+        key_person = get_key_person_detail_for_user(request.user, key_person_id)
+        if not form.errors:
+            form.add_error("reason", exc.message)
+    if request.headers.get("HX-Request") == "true":
+        context = _guardians_context(request, key_person, reveal_form=form, revealed=revealed)
+        return render(request, "care/_guardians.html", context)
     return render(
         request,
         "care/key_person_detail.html",
-        {
-            "key_person": key_person,
-            "resident": resident,
-            "age": age_on(resident.birth_date, today),
-            "phone": mask_phone(resident.phone),
-            "categories": key_person.categories.all(),
-            "guardians": [(g, mask_phone(g.phone)) for g in key_person.guardians.all()],
-            "days_overdue": (today - key_person.next_contact_due).days,
-            "history": history,
-            "unit": grid_of(key_person=key_person),
-            "can_log": key_person.is_active
-            and scope_for(request.user).can(Capability.LOG_CONTACTS, key_person.unit_path),
-            "visits": key_person.consolation_visits.select_related("visited_by")[:20],
-            "today": today,
-        },
+        _detail_context(request, key_person, reveal_form=form, revealed=revealed),
     )
 
 
@@ -182,7 +230,8 @@ def contact_new(request: HttpRequest, key_person_id: int) -> HttpResponse:
 @never_cache
 @require_GET
 def care_unit(request: HttpRequest, code: str) -> HttpResponse:
-    """A grid's, community's or station's worklist, people without a member, and on-time rates."""
+    """A grid's, community's or station's worklist, people without a member, open sweeps with their
+    coverage, and on-time rates."""
     unit = get_unit_for_care(request.user, code)
     today = _today()
     period_form = PeriodForm(request.GET if {"from", "to"} & set(request.GET) else None, today=today)
@@ -198,6 +247,8 @@ def care_unit(request: HttpRequest, code: str) -> HttpResponse:
         rates = on_time_rates(units=children, period=period)
     query = request.GET.copy()
     query.pop("page", None)
+    # One more than shown, to tell whether the sweep list has more.
+    sweeps = open_sweeps_under(user=request.user, unit=unit, limit=SWEEPS_SHOWN + 1)
     return render(
         request,
         "care/unit.html",
@@ -211,6 +262,8 @@ def care_unit(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "unpaired": [key_person_row(k, on=today) for k in unpaired[:UNPAIRED_SHOWN]],
             "unpaired_count": unpaired.count(),
+            "sweeps": sweeps[:SWEEPS_SHOWN],
+            "more_sweeps": len(sweeps) > SWEEPS_SHOWN,
             "period_form": period_form,
             "period": period,
             "rates": rates,

@@ -1,4 +1,5 @@
-"""The demo key persons: plausible, in the shape the services give, deterministic and idempotent."""
+"""The demo key persons, sweeps and love cards: plausible, in the shape the services give, deterministic
+and idempotent."""
 
 from __future__ import annotations
 
@@ -9,11 +10,23 @@ import pytest
 from django.utils import timezone
 
 from linli.accounts.selectors import scope_for
-from linli.care.demo import load_care_demo
-from linli.care.models import Category, Contact, KeyPerson, KeyPersonCategory
+from linli.audit.models import AuditEvent
+from linli.care.demo import CLOSED_SWEEP_TITLE, OPEN_SWEEP_TITLE, load_care_demo
+from linli.care.models import (
+    Category,
+    Contact,
+    KeyPerson,
+    KeyPersonCategory,
+    LoveCard,
+    LoveCardScan,
+    Sweep,
+    SweepHousehold,
+)
 from linli.care.selectors import age_on, contacts_due
 from linli.care.services import cadence_days
-from linli.conftest import NQ_COMMUNITY, NQ_GRID, TQ_GRID
+from linli.care.sweeps import sweep_coverage
+from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, TQ_GRID
+from linli.notify.models import Notification
 from linli.registry.demo import SCALES, load_registry_demo
 from linli.registry.models import Resident
 
@@ -48,7 +61,13 @@ def _snapshot() -> dict[str | None, Any]:
 def test_every_grid_gets_key_persons_paired_with_its_members(demo, persona):
     grids = set(Resident.objects.values_list("unit_path", flat=True))
     people = list(KeyPerson.objects.select_related("responsible", "backup"))
-    assert demo == {"重点人员": len(people), "联系记录": Contact.objects.count()}
+    assert demo == {
+        "重点人员": len(people),
+        "联系记录": Contact.objects.count(),
+        "排查行动": Sweep.objects.count(),
+        "爱心联系卡": LoveCard.objects.count(),
+        "扫码记录": LoveCardScan.objects.count(),
+    }
     assert {kp.unit_path for kp in people} == grids
     residents = Resident.objects.count()
     assert residents == len(grids) * SCALES["default"]
@@ -135,9 +154,99 @@ def test_dates_are_what_the_services_would_have_written(demo):
 
 def test_loading_again_adds_nothing_and_the_same_people_come_back(demo):
     before = _snapshot()
+    sweeps = Sweep.objects.count()
     assert load_care_demo() == {}
     assert _snapshot() == before
+    assert Sweep.objects.count() == sweeps
+    carded = set(LoveCard.objects.values_list("key_person__resident__id_number", flat=True))
+    LoveCardScan.objects.all().delete()
+    LoveCard.objects.all().delete()
     Contact.objects.all().delete()
     KeyPerson.objects.all().delete()
-    assert load_care_demo() == demo
+    # The sweeps are still there: only the people, their contacts and cards come back.
+    assert load_care_demo() == {k: n for k, n in demo.items() if k != "排查行动"}
     assert _snapshot() == before
+    assert set(LoveCard.objects.values_list("key_person__resident__id_number", flat=True)) == carded
+
+
+# Sweeps and love cards.
+
+
+@pytest.mark.parametrize("username", ["grid-nq", "grid-tq", "grid-as"])
+def test_every_persona_grid_has_a_sweep_under_way(demo, persona, username):
+    worker = persona(username)
+    path = next(p for p, u in PERSONA_GRIDS.items() if u == username)
+    sweep = Sweep.objects.get(unit_path=path, state=Sweep.State.OPEN)
+    assert (sweep.title, sweep.started_by, sweep.unit.code) == (OPEN_SWEEP_TITLE, worker, path)
+    coverage = sweep_coverage(sweep=sweep)
+    # Every standard address of the grid is a household; some are done, some not yet.
+    assert coverage.total == SweepHousehold.objects.filter(sweep=sweep).count() > 0
+    assert 0 < coverage.unaccounted < coverage.total
+    assert coverage.by_outcome["visited"] and coverage.by_outcome["absent"]
+    for household in sweep.households.exclude(outcome="pending"):
+        assert household.visited_by == worker
+        assert household.note
+        assert household.visited_at is not None
+        assert sweep.started_at < household.visited_at < timezone.now()
+    for household in sweep.households.filter(outcome="pending"):
+        assert household.visited_at is None
+
+
+def test_grid_nq_also_has_a_finished_sweep_from_weeks_ago(demo, persona):
+    closed = Sweep.objects.get(state=Sweep.State.CLOSED)
+    assert (closed.title, closed.unit_path, closed.closed_by) == (
+        CLOSED_SWEEP_TITLE,
+        NQ_GRID,
+        persona("grid-nq"),
+    )
+    assert sweep_coverage(sweep=closed).unaccounted == 0
+    assert closed.close_reason == ""
+    started = Sweep.objects.get(unit_path=NQ_GRID, state=Sweep.State.OPEN).started_at
+    assert closed.closed_at is not None
+    assert closed.started_at < closed.closed_at < started
+    assert Sweep.objects.count() == demo["排查行动"] == 4
+    events = AuditEvent.objects.filter(action__startswith="sweep.")
+    assert sorted(events.values_list("action", flat=True)) == ["sweep.close"] + ["sweep.start"] * 4
+
+
+def test_the_station_page_shows_the_demo_sweep_coverage(demo, client_for):
+    body = client_for("nanqiao").get(f"/care/units/{NANQIAO}/").content.decode()
+    section = body[body.index('id="sweeps"') : body.index('id="rates"')]
+    sweep = Sweep.objects.get(unit_path=NQ_GRID, state=Sweep.State.OPEN)
+    coverage = sweep_coverage(sweep=sweep)
+    assert f'href="/care/sweeps/{sweep.pk}/">{OPEN_SWEEP_TITLE}</a>' in section
+    assert f"已排查 <b>{coverage.accounted}</b>/{coverage.total} 户" in section
+    assert CLOSED_SWEEP_TITLE not in section
+
+
+def test_everyone_at_risk_of_getting_lost_has_a_love_card(demo):
+    at_risk = set(
+        KeyPerson.objects.filter(categories__category=Category.DEMENTIA_WANDERING, is_active=True)
+        .filter(guardians__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    assert at_risk
+    cards = list(LoveCard.objects.select_related("key_person", "issued_by"))
+    assert sorted(c.key_person_id for c in cards) == sorted(at_risk)
+    assert len(cards) == demo["爱心联系卡"]
+    now = timezone.now()
+    for card in cards:
+        assert card.revoked_at is None
+        assert len(card.token) == 43
+        # Issued by someone who manages care there (the community officer), after the person was enrolled.
+        assert scope_for(card.issued_by).can("manage_care", card.key_person.unit_path)
+        assert card.key_person.created_at < card.issued_at < now
+    assert AuditEvent.objects.filter(action="love_card.issue").count() == len(cards)
+
+
+def test_the_personas_cards_were_scanned_without_alerting_anyone_now(demo):
+    scans = list(LoveCardScan.objects.select_related("card__key_person"))
+    assert len(scans) == demo["扫码记录"] >= 2
+    now = timezone.now()
+    for scan in scans:
+        assert scan.card.key_person.unit_path in PERSONA_GRIDS
+        assert scan.card.issued_at < scan.scanned_at < now - datetime.timedelta(days=1)
+        assert scan.location
+        assert scan.card.last_alert_at == scan.scanned_at
+    # The scans are history: nobody is paged when the demo is loaded.
+    assert not Notification.objects.exists()
