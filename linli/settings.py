@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "linli.registry",
     "linli.care",
     "linli.notify",
+    "linli.safety",
     "linli.needs",
 ]
 

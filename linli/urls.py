@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("linli.registry.urls")),
     path("care/", include("linli.care.urls")),
     path("open311/v2/", include("linli.needs.open311")),
+    path("safety/", include("linli.safety.urls")),
 ]
 
 handler403 = "linli.core.views.forbidden"

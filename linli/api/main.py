@@ -70,6 +70,7 @@ def _register() -> None:
     api.add_router("", registry_router)
     api.add_router("", "linli.care.apis.router")
     api.add_router("", "linli.needs.apis.router")
+    api.add_router("", "linli.safety.apis.router")
 
 
 _register()

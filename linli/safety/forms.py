@@ -1,0 +1,221 @@
+"""Forms of the dispute and hazard pages: they validate and normalise, and never touch the database.
+
+Choices that depend on the user (which grids and communities, whom to transfer to) come from the view.
+The services check every rule again; their Chinese messages land on the field they name.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.care.models import RiskLevel
+from linli.safety.models import Dispute, Hazard
+from linli.safety.services import PartyInput
+
+PARTY_ROWS = 4
+# The longest period the hazard summary covers.
+MAX_SUMMARY_DAYS = 366
+_DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE_FORMATS = ["%Y-%m-%d"]
+
+
+def _date_field(label: str, *, required: bool = True, missing: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=_DATE_FORMATS,
+        widget=_DATE_INPUT,
+        error_messages={"required": missing or f"请填写{label}", "invalid": "日期格式应为 YYYY-MM-DD"},
+    )
+
+
+def _yes_no(value: str) -> bool:
+    return value == "1"
+
+
+def _text(label: str, limit: int, *, required: bool = False, rows: int = 0, placeholder: str = "") -> Any:
+    attrs = {"placeholder": placeholder} if placeholder else {}
+    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs=attrs)
+    return forms.CharField(
+        label=label,
+        max_length=limit,
+        required=required,
+        widget=widget,
+        error_messages={"required": f"请填写{label}", "max_length": f"{label}最多 {limit} 字"},
+    )
+
+
+class DisputeForm(forms.Form):
+    """A dispute as the first handler logs it, with up to four parties."""
+
+    unit = forms.ChoiceField(label=_("网格/社区"), error_messages={"required": "请选择网格或社区"})
+    kind = forms.ChoiceField(
+        label=_("纠纷类型"), choices=Dispute.Kind.choices, error_messages={"required": "请选择纠纷类型"}
+    )
+    occurred_on = _date_field("发生日期")
+    place = _text("发生地点", 200, placeholder="如 育秀路100弄12号楼下")
+    summary = _text("纠纷概况", 1000, required=True, rows=3, placeholder="起因、经过、各方诉求")
+    resolved_on_spot = forms.BooleanField(label=_("已当场化解"), required=False)
+    outcome = _text("化解情况", 1000, rows=2, placeholder="当场化解的，写明各方同意的处理办法")
+
+    def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = places
+        for i in range(1, PARTY_ROWS + 1):
+            self.fields[f"party_name_{i}"] = _text(f"当事人{i}姓名", 50)
+            self.fields[f"party_phone_{i}"] = forms.CharField(
+                label=f"当事人{i}电话",
+                max_length=30,
+                required=False,
+                widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+                error_messages={"max_length": "电话号码最多 30 位"},
+            )
+        if not self.is_bound:
+            self.initial.setdefault("occurred_on", timezone.localdate())
+            if len(places) == 1:
+                self.initial.setdefault("unit", places[0][0])
+
+    def party_rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"party_name_{i}"], self[f"party_phone_{i}"]) for i in range(1, PARTY_ROWS + 1)]
+
+    def parties(self) -> list[PartyInput]:
+        return [
+            PartyInput(self.cleaned_data[f"party_name_{i}"], self.cleaned_data[f"party_phone_{i}"])
+            for i in range(1, PARTY_ROWS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("resolved_on_spot") and not (data.get("outcome") or "").strip():
+            self.add_error("outcome", "当场化解的请填写化解情况")
+        return data
+
+
+class TransferForm(forms.Form):
+    to = forms.ChoiceField(label=_("移交给"), error_messages={"required": "请选择移交给谁"})
+    reason = _text("移交说明", 300, placeholder="如 需社区民警联合调解")
+
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["to"]).choices = candidates
+
+
+class MediationForm(forms.Form):
+    outcome = _text("调解情况", 1000, required=True, rows=3, placeholder="调解经过、各方意见")
+    agreed = forms.TypedChoiceField(
+        label=_("结果"),
+        choices=[("1", _("达成协议")), ("0", _("未达成协议"))],
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        initial="1",
+        empty_value=None,
+        error_messages={"required": "请选择是否达成协议"},
+    )
+    agreement_text = _text("协议内容", 1000, rows=3, placeholder="各方同意的处理办法、赔偿、期限")
+    agreement_on = _date_field("协议日期", required=False)
+    agreement_parties = _text("协议各方", 200, placeholder="各方姓名，用顿号分隔")
+
+    def __init__(self, *args: Any, party_names: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("agreement_on", timezone.localdate())
+            self.initial.setdefault("agreement_parties", party_names)
+
+
+class CheckForm(forms.Form):
+    held = forms.TypedChoiceField(
+        label=_("协议是否履行"),
+        choices=[("1", _("协议履行")), ("0", _("协议未履行"))],
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        initial="1",
+        empty_value=None,
+        error_messages={"required": "请选择协议是否履行"},
+    )
+    note = _text("回访情况", 500, rows=2, placeholder="未履行的，写明哪一方、哪一项")
+
+
+class HazardForm(forms.Form):
+    unit = forms.ChoiceField(label=_("网格/社区"), error_messages={"required": "请选择网格或社区"})
+    kind = forms.ChoiceField(
+        label=_("隐患类型"), choices=Hazard.Kind.choices, error_messages={"required": "请选择隐患类型"}
+    )
+    risk_level = forms.ChoiceField(
+        label=_("风险等级"),
+        choices=RiskLevel.choices,
+        widget=forms.RadioSelect,
+        initial=RiskLevel.LOW,
+        error_messages={"required": "请选择风险等级"},
+    )
+    source = forms.ChoiceField(
+        label=_("发现途径"),
+        choices=Hazard.Source.choices,
+        initial=Hazard.Source.CHECK,
+        error_messages={"required": "请选择发现途径"},
+    )
+    description = _text("隐患描述", 1000, required=True, rows=3, placeholder="如 楼道堆放电动车电池")
+    place = _text("具体位置", 200, placeholder="如 12号楼一单元楼道")
+    responsible_party = _text("整改责任方", 100, required=True, placeholder="住户、商户或物业公司名称")
+    found_on = _date_field("发现日期")
+    deadline = _date_field("整改期限")
+
+    def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = places
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("found_on", today)
+            self.initial.setdefault("deadline", today + datetime.timedelta(days=7))
+            if len(places) == 1:
+                self.initial.setdefault("unit", places[0][0])
+
+
+class RecheckForm(forms.Form):
+    cleared = forms.TypedChoiceField(
+        label=_("复查结果"),
+        choices=[("1", _("已整改")), ("0", _("未整改完成"))],
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        initial="1",
+        empty_value=None,
+        error_messages={"required": "请选择复查结果"},
+    )
+    note = _text("复查情况", 500, rows=2, placeholder="未整改完成的，写明还差什么")
+    new_deadline = _date_field("新的整改期限", required=False)
+
+
+class SummaryPeriodForm(forms.Form):
+    """`?from=YYYY-MM-DD&to=YYYY-MM-DD`; this month up to today without it."""
+
+    def __init__(self, data: Any = None, *, today: datetime.date) -> None:
+        super().__init__(data)
+        self.today = today
+        self.fields["from"] = _date_field("开始日期", required=False)
+        self.fields["to"] = _date_field("结束日期", required=False)
+        self.initial = {"from": today.replace(day=1), "to": today}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from"), data.get("to")
+        if end and end > self.today:
+            raise forms.ValidationError("结束日期不能晚于今天")
+        if start and start > self.today:
+            raise forms.ValidationError("开始日期不能晚于今天")
+        if start and end and end < start:
+            raise forms.ValidationError("结束日期不能早于开始日期")
+        if start and end and (end - start).days >= MAX_SUMMARY_DAYS:
+            raise forms.ValidationError("统计期间最长一年")
+        return data
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The period asked for, or this month when nothing (or something invalid) was given."""
+        if not self.is_bound or not self.is_valid():
+            return self.today.replace(day=1), self.today
+        end = self.cleaned_data.get("to") or self.today
+        start = self.cleaned_data.get("from") or end.replace(day=1)
+        return min(start, end), end

@@ -1,0 +1,487 @@
+"""Every write about disputes (P1) and hazards (P2): logging, transfer, mediation, checks, re-checks."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from linli.accounts.models import User
+from linli.accounts.roles import Capability
+from linli.accounts.selectors import require_capability, scope_for
+from linli.audit.services import audit_record
+from linli.care.models import Contact, RiskLevel, Sweep
+from linli.core import paths
+from linli.core.errors import ServiceError
+from linli.notify.services import notify
+from linli.org.models import Unit
+from linli.safety.models import (
+    Dispute,
+    DisputeCheck,
+    DisputeEvent,
+    DisputeParty,
+    Hazard,
+    HazardRecheck,
+    Mediation,
+)
+from linli.safety.selectors import community_officer_of, community_path_of
+
+# An agreement is checked this many days after it was made (回访).
+CHECK_DAYS = (7, 30)
+# 限期整改 for a hazard found on a contact, unless the caller gives a deadline.
+CONTACT_HAZARD_DEADLINE_DAYS = 7
+MAX_PARTIES = 10
+# A re-check may be logged a little ahead of the server's clock (phones drift), never later.
+_CLOCK_SKEW = datetime.timedelta(minutes=10)
+_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{4,19}$")
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    name: str
+    phone: str = ""
+
+
+def _require_place(unit: Unit) -> None:
+    if unit.kind not in (Unit.Kind.GRID, Unit.Kind.COMMUNITY):
+        raise ServiceError("请选择网格或社区/村", field="unit")
+
+
+def _require_user(actor: Any) -> None:
+    if not isinstance(actor, User):
+        raise ServiceError("须由具体人员登记")
+
+
+def _text(value: str, limit: int, field: str, label: str, *, required: bool = False) -> str:
+    value = value.strip()
+    if required and not value:
+        raise ServiceError(f"请填写{label}", field=field)
+    if len(value) > limit:
+        raise ServiceError(f"{label}最多 {limit} 字", field=field)
+    return value
+
+
+def _event(
+    dispute: Dispute, kind: str, actor: Any, text: str = "", to_user: User | None = None
+) -> DisputeEvent:
+    return DisputeEvent.objects.create(
+        dispute=dispute, at=timezone.now(), kind=kind, actor=actor if isinstance(actor, User) else None,
+        to_user=to_user, text=text[:1000],
+    )  # fmt: skip
+
+
+def _headline(dispute: Dispute) -> str:
+    summary = dispute.summary if len(dispute.summary) <= 30 else dispute.summary[:30] + "…"
+    return f"{dispute.get_kind_display()}（{summary}）"
+
+
+def _check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
+    cleaned = []
+    for party in parties:
+        name, phone = party.name.strip(), re.sub(r"\s+", "", party.phone)
+        if not name and not phone:
+            continue
+        if not name:
+            raise ServiceError("请填写当事人姓名", field="parties")
+        if len(name) > 50:
+            raise ServiceError("当事人姓名最多 50 字", field="parties")
+        if phone and not _PHONE.match(phone):
+            raise ServiceError(f"当事人{name}的电话号码格式不正确", field="parties")
+        cleaned.append(PartyInput(name, phone))
+    if not cleaned:
+        raise ServiceError("请至少填写一方当事人", field="parties")
+    if len(cleaned) > MAX_PARTIES:
+        raise ServiceError(f"当事人最多 {MAX_PARTIES} 人", field="parties")
+    return cleaned
+
+
+def _agree(*, dispute: Dispute, mediation: Mediation, actor: Any) -> list[DisputeCheck]:
+    """An agreement settles the dispute and schedules its checks."""
+    assert mediation.agreement_on is not None
+    dispute.state = Dispute.State.RESOLVED
+    dispute.resolved_at = timezone.now()
+    dispute.save(update_fields=["state", "resolved_at", "updated_at"])
+    checks = DisputeCheck.objects.bulk_create(
+        DisputeCheck(
+            dispute=dispute,
+            mediation=mediation,
+            unit_path=dispute.unit_path,
+            days_after=days,
+            due_on=mediation.agreement_on + datetime.timedelta(days=days),
+        )
+        for days in CHECK_DAYS
+    )
+    due = "、".join(f"{c.due_on.month}月{c.due_on.day}日" for c in checks)
+    agreed_on = mediation.agreement_on
+    text = (
+        f"{agreed_on:%Y-%m-%d} {mediation.agreement_parties}达成协议：{mediation.agreement_text}。回访：{due}"
+    )
+    _event(dispute, DisputeEvent.Kind.AGREED, actor, text)
+    return checks
+
+
+@transaction.atomic
+def dispute_log(
+    *,
+    actor: Any,
+    unit: Unit,
+    kind: str,
+    summary: str,
+    occurred_on: datetime.date,
+    parties: Sequence[PartyInput],
+    place: str = "",
+    resolved_on_spot: bool = False,
+    outcome: str = "",
+) -> Dispute:
+    """Log a dispute in a grid or community; the community officer is told.
+
+    Settled on the spot, it stays with whoever logged it, the settlement is its agreement and the checks
+    at 7 and 30 days are scheduled. Otherwise it is transferred to the community officer.
+    """
+    require_capability(actor, Capability.HANDLE_SAFETY, unit.path)
+    _require_user(actor)
+    _require_place(unit)
+    if kind not in Dispute.Kind.values:
+        raise ServiceError("纠纷类型无效", field="kind")
+    summary = _text(summary, 1000, "summary", "纠纷概况", required=True)
+    place = _text(place, 200, "place", "发生地点")
+    today = timezone.localdate()
+    if occurred_on > today:
+        raise ServiceError("发生日期不能晚于今天", field="occurred_on")
+    cleaned = _check_parties(parties)
+    if resolved_on_spot:
+        outcome = _text(outcome, 1000, "outcome", "当场化解的情况", required=True)
+    dispute = Dispute.objects.create(
+        unit_path=unit.path, kind=kind, summary=summary, place=place, occurred_on=occurred_on,
+        resolved_on_spot=resolved_on_spot, logged_by=actor, owner=actor,
+    )  # fmt: skip
+    DisputeParty.objects.bulk_create(
+        DisputeParty(dispute=dispute, name=p.name, phone=p.phone, sort_order=i) for i, p in enumerate(cleaned)
+    )
+    _event(dispute, DisputeEvent.Kind.LOGGED, actor, f"{unit.name}：{summary}")
+    audit_record(actor=actor, action="dispute.log", obj=dispute, unit_path=unit.path)
+    officer = community_officer_of(path=unit.path)
+    if resolved_on_spot:
+        names = "、".join(p.name for p in cleaned)
+        mediation = Mediation.objects.create(
+            dispute=dispute, mediated_by=actor, outcome=outcome, on_the_spot=True, agreed=True,
+            agreement_text=outcome, agreement_on=occurred_on, agreement_parties=names[:200],
+        )  # fmt: skip
+        checks = _agree(dispute=dispute, mediation=mediation, actor=actor)
+        if officer is not None and officer.pk != actor.pk:
+            notify(
+                recipient=officer,
+                unit_path=unit.path,
+                text=f"{unit.name}：{actor}当场化解{_headline(dispute)}，"
+                f"请于{checks[0].due_on.month}月{checks[0].due_on.day}日起回访。",
+            )
+    elif officer is None:
+        _event(dispute, DisputeEvent.Kind.TRANSFERRED, None, "该社区暂无社区民警，由登记人跟进")
+    elif officer.pk != actor.pk:
+        _transfer(dispute=dispute, actor=actor, to=officer, reason="未能当场化解，移交社区民警跟进")
+    return dispute
+
+
+def _transfer(*, dispute: Dispute, actor: Any, to: User, reason: str) -> None:
+    previous = dispute.owner_id
+    dispute.owner = to
+    dispute.save(update_fields=["owner", "updated_at"])
+    _event(dispute, DisputeEvent.Kind.TRANSFERRED, actor, reason, to_user=to)
+    notify(
+        recipient=to,
+        unit_path=dispute.unit_path,
+        text=f"{actor}将{_headline(dispute)}移交您跟进" + (f"：{reason}" if reason else "。"),
+    )
+    audit_record(
+        actor=actor, action="dispute.transfer", obj=dispute, unit_path=dispute.unit_path, reason=reason,
+        detail={"from": previous, "to": to.pk},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def dispute_transfer(*, actor: Any, dispute: Dispute, to: User | None = None, reason: str = "") -> Dispute:
+    """Hand a dispute to another member (by default the community officer), who is told."""
+    require_capability(actor, Capability.HANDLE_SAFETY, dispute.unit_path)
+    reason = _text(reason, 300, "reason", "移交原因")
+    locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    if to is None:
+        to = community_officer_of(path=locked.unit_path)
+        if to is None:
+            raise ServiceError("该社区暂无社区民警，请选择移交给谁", field="to")
+    if not to.is_active or not scope_for(to).can(Capability.HANDLE_SAFETY, locked.unit_path):
+        raise ServiceError("只能移交给负责该网格或社区的人员", field="to")
+    if to.pk == locked.owner_id:
+        raise ServiceError(f"该纠纷已由{to}跟进", field="to")
+    _transfer(dispute=locked, actor=actor, to=to, reason=reason)
+    dispute.owner, dispute.updated_at = locked.owner, locked.updated_at
+    return locked
+
+
+@transaction.atomic
+def dispute_mediate(
+    *,
+    actor: Any,
+    dispute: Dispute,
+    outcome: str,
+    agreed: bool,
+    agreement_text: str = "",
+    agreement_on: datetime.date | None = None,
+    agreement_parties: str = "",
+) -> Mediation:
+    """Record a mediation. An agreement (its text, date and the parties' names) settles the dispute and
+    schedules checks 7 and 30 days after the agreement date."""
+    require_capability(actor, Capability.HANDLE_SAFETY, dispute.unit_path)
+    _require_user(actor)
+    locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    if locked.state != Dispute.State.OPEN:
+        raise ServiceError("该纠纷已化解；协议未履行时由回访重新打开")
+    outcome = _text(outcome, 1000, "outcome", "调解情况", required=True)
+    if agreed:
+        if agreement_on is None:
+            raise ServiceError("达成协议的须填写协议日期", field="agreement_on")
+        if agreement_on > timezone.localdate():
+            raise ServiceError("协议日期不能晚于今天", field="agreement_on")
+        if agreement_on < locked.occurred_on:
+            raise ServiceError("协议日期不能早于纠纷发生日期", field="agreement_on")
+        agreement_text = _text(agreement_text, 1000, "agreement_text", "协议内容", required=True)
+        agreement_parties = _text(agreement_parties, 200, "agreement_parties", "协议各方姓名", required=True)
+    else:
+        agreement_text, agreement_on, agreement_parties = "", None, ""
+    mediation = Mediation.objects.create(
+        dispute=locked, mediated_by=actor, outcome=outcome, agreed=agreed, agreement_text=agreement_text,
+        agreement_on=agreement_on, agreement_parties=agreement_parties,
+    )  # fmt: skip
+    if agreed:
+        _agree(dispute=locked, mediation=mediation, actor=actor)
+    else:
+        _event(locked, DisputeEvent.Kind.MEDIATED, actor, f"未达成协议：{outcome}")
+    if locked.owner_id != actor.pk:
+        done = "达成协议，请按期回访" if agreed else "未达成协议"
+        notify(
+            recipient=locked.owner,
+            unit_path=locked.unit_path,
+            text=f"{actor}调解了您跟进的{_headline(locked)}：{done}。",
+        )
+    audit_record(
+        actor=actor, action="dispute.mediate", obj=locked, unit_path=locked.unit_path,
+        detail={"agreed": agreed, "mediation": mediation.pk},
+    )  # fmt: skip
+    dispute.state, dispute.resolved_at = locked.state, locked.resolved_at
+    return mediation
+
+
+@transaction.atomic
+def dispute_check_record(*, actor: Any, check: DisputeCheck, held: bool, note: str = "") -> DisputeCheck:
+    """Record whether an agreement held. A broken agreement reopens the dispute, cancels its later check
+    and tells the owner."""
+    require_capability(actor, Capability.HANDLE_SAFETY, check.unit_path)
+    _require_user(actor)
+    locked = DisputeCheck.objects.select_for_update().select_related("dispute").get(pk=check.pk)
+    if locked.state == DisputeCheck.State.CANCELLED:
+        raise ServiceError("协议此前已确认未履行，这次回访已取消")
+    if locked.state != DisputeCheck.State.PENDING:
+        raise ServiceError("这次回访已登记过")
+    note = _text(note, 500, "note", "回访情况", required=not held)
+    now = timezone.now()
+    locked.state = DisputeCheck.State.HELD if held else DisputeCheck.State.BROKEN
+    locked.checked_by = actor
+    locked.checked_at = now
+    locked.note = note
+    locked.save(update_fields=["state", "checked_by", "checked_at", "note"])
+    dispute = Dispute.objects.select_for_update().get(pk=locked.dispute_id)
+    label = f"协议后 {locked.days_after} 天回访"
+    if held:
+        _event(
+            dispute, DisputeEvent.Kind.CHECK_HELD, actor, f"{label}：协议履行" + (f"。{note}" if note else "")
+        )
+    else:
+        _event(dispute, DisputeEvent.Kind.CHECK_BROKEN, actor, f"{label}：协议未履行。{note}")
+        DisputeCheck.objects.filter(
+            mediation_id=locked.mediation_id, state=DisputeCheck.State.PENDING
+        ).update(state=DisputeCheck.State.CANCELLED)
+        dispute.state = Dispute.State.OPEN
+        dispute.resolved_at = None
+        dispute.save(update_fields=["state", "resolved_at", "updated_at"])
+        _event(dispute, DisputeEvent.Kind.REOPENED, actor, "协议未履行，纠纷重新进入待化解")
+        recipients = {dispute.owner_id: dispute.owner}
+        officer = community_officer_of(path=dispute.unit_path)
+        if officer is not None:
+            recipients.setdefault(officer.pk, officer)
+        for user in recipients.values():
+            if user.pk != actor.pk:
+                notify(
+                    recipient=user,
+                    unit_path=dispute.unit_path,
+                    text=f"{_headline(dispute)}的调解协议未履行，纠纷已重新打开，请再次化解。",
+                )
+    audit_record(
+        actor=actor, action="dispute.check", obj=dispute, unit_path=dispute.unit_path,
+        detail={"check": locked.pk, "held": held},
+    )  # fmt: skip
+    check.state, check.checked_by, check.checked_at, check.note = (
+        locked.state, locked.checked_by, locked.checked_at, locked.note,
+    )  # fmt: skip
+    return locked
+
+
+# Hazards.
+
+
+def _related(path: str, other: str) -> bool:
+    return paths.is_within(path, other) or paths.is_within(other, path)
+
+
+@transaction.atomic
+def hazard_record(
+    *,
+    actor: Any,
+    unit: Unit,
+    kind: str,
+    risk_level: str,
+    source: str,
+    description: str,
+    responsible_party: str,
+    deadline: datetime.date,
+    place: str = "",
+    found_on: datetime.date | None = None,
+    contact: Contact | None = None,
+    sweep: Sweep | None = None,
+) -> Hazard:
+    """Log a hazard in a grid or community with who must put it right and by when (限期整改).
+
+    A hazard linked to a contact or a sweep takes that as its source.
+    """
+    require_capability(actor, Capability.HANDLE_SAFETY, unit.path)
+    _require_user(actor)
+    _require_place(unit)
+    if kind not in Hazard.Kind.values:
+        raise ServiceError("隐患类型无效", field="kind")
+    if risk_level not in RiskLevel.values:
+        raise ServiceError("风险等级无效", field="risk_level")
+    if contact is not None:
+        source = Hazard.Source.CONTACT
+        if not _related(contact.key_person.unit_path, community_path_of(unit.path)):
+            raise ServiceError("该联系记录不在这个网格或社区", field="contact")
+    if sweep is not None:
+        source = Hazard.Source.SWEEP
+        if not _related(sweep.unit_path, unit.path):
+            raise ServiceError("该排查行动不在这个网格或社区", field="sweep")
+    if source not in Hazard.Source.values:
+        raise ServiceError("发现途径无效", field="source")
+    description = _text(description, 1000, "description", "隐患描述", required=True)
+    responsible_party = _text(responsible_party, 100, "responsible_party", "整改责任方", required=True)
+    place = _text(place, 200, "place", "具体位置")
+    today = timezone.localdate()
+    found_on = found_on or today
+    if found_on > today:
+        raise ServiceError("发现日期不能晚于今天", field="found_on")
+    if deadline < today:
+        raise ServiceError("整改期限不能早于今天", field="deadline")
+    hazard = Hazard.objects.create(
+        unit_path=unit.path, kind=kind, risk_level=risk_level, source=source, description=description,
+        place=place, responsible_party=responsible_party, found_on=found_on, deadline=deadline,
+        contact=contact, sweep=sweep, recorded_by=actor,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="hazard.record", obj=hazard, unit_path=unit.path,
+        detail={"kind": kind, "risk_level": risk_level, "source": source},
+    )  # fmt: skip
+    return hazard
+
+
+@transaction.atomic
+def hazard_open_from_contact(
+    *, actor: Any, contact: Contact, deadline: datetime.date | None = None
+) -> Hazard:
+    """Open a hazard for what a contact found (`Contact.hazards_found`) at the key person's home.
+
+    Type 其他, the key person's risk level, the key person's grid, the household as the responsible
+    party, and seven days to put it right unless `deadline` says otherwise. Calling it again for the same
+    contact returns the hazard already opened.
+    """
+    key_person = contact.key_person
+    require_capability(actor, Capability.HANDLE_SAFETY, key_person.unit_path)
+    _require_user(actor)
+    description = contact.hazards_found.strip()
+    if not description:
+        raise ServiceError("该联系记录没有发现隐患", field="hazards_found")
+    existing = Hazard.objects.filter(contact=contact).order_by("id").first()
+    if existing is not None:
+        return existing
+    resident = key_person.resident
+    address = resident.address.full_text if resident.address_id and resident.address else ""
+    hazard = Hazard.objects.create(
+        unit_path=key_person.unit_path,
+        kind=Hazard.Kind.OTHER,
+        risk_level=key_person.risk_level,
+        source=Hazard.Source.CONTACT,
+        description=description[:1000],
+        place=(address or resident.reported_address)[:200],
+        responsible_party=f"{resident.name}（住户）"[:100],
+        found_on=timezone.localdate(contact.occurred_at),
+        deadline=deadline or timezone.localdate() + datetime.timedelta(days=CONTACT_HAZARD_DEADLINE_DAYS),
+        contact=contact,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor, action="hazard.record", obj=hazard, unit_path=hazard.unit_path,
+        detail={"kind": hazard.kind, "risk_level": hazard.risk_level, "source": hazard.source,
+                "contact": contact.pk},
+    )  # fmt: skip
+    return hazard
+
+
+@transaction.atomic
+def hazard_recheck(
+    *,
+    actor: Any,
+    hazard: Hazard,
+    cleared: bool,
+    note: str = "",
+    checked_at: datetime.datetime | None = None,
+    new_deadline: datetime.date | None = None,
+) -> HazardRecheck:
+    """Record a re-check (复查). One that finds the hazard cleared closes it (销号); one that does not
+    needs a note and may give a new deadline."""
+    require_capability(actor, Capability.HANDLE_SAFETY, hazard.unit_path)
+    _require_user(actor)
+    locked = Hazard.objects.select_for_update().get(pk=hazard.pk)
+    if locked.state != Hazard.State.OPEN:
+        raise ServiceError("该隐患已整改销号，无需复查")
+    now = timezone.now()
+    checked_at = checked_at or now
+    if timezone.is_naive(checked_at):
+        raise ServiceError("复查时间缺少时区", field="checked_at")
+    if checked_at > now + _CLOCK_SKEW:
+        raise ServiceError("复查时间不能晚于现在", field="checked_at")
+    checked_on = timezone.localdate(checked_at)
+    if checked_on < locked.found_on:
+        raise ServiceError("复查时间不能早于发现日期", field="checked_at")
+    note = _text(note, 500, "note", "复查情况", required=not cleared)
+    fields = ["updated_at"]
+    if cleared:
+        new_deadline = None
+        locked.state = Hazard.State.CLEARED
+        locked.cleared_on = checked_on
+        fields += ["state", "cleared_on"]
+    elif new_deadline is not None:
+        if new_deadline < timezone.localdate():
+            raise ServiceError("新的整改期限不能早于今天", field="new_deadline")
+        locked.deadline = new_deadline
+        fields.append("deadline")
+    recheck = HazardRecheck.objects.create(
+        hazard=locked, checked_at=checked_at, checked_by=actor, cleared=cleared, note=note,
+        new_deadline=new_deadline,
+    )  # fmt: skip
+    locked.save(update_fields=fields)
+    audit_record(
+        actor=actor, action="hazard.recheck", obj=locked, unit_path=locked.unit_path,
+        detail={"recheck": recheck.pk, "cleared": cleared},
+    )  # fmt: skip
+    hazard.state, hazard.cleared_on, hazard.deadline = locked.state, locked.cleared_on, locked.deadline
+    return recheck
