@@ -177,7 +177,8 @@ def contact_log(
 ) -> Contact:
     """Record a contact. A reached contact moves `next_contact_due` to its local date plus the cadence;
     a contact that reached nobody does not. An emergency puts the person at the top of the lists.
-    Needs found open a request (urgent when the contact found an emergency)."""
+    Needs found open a request (urgent when the contact found an emergency); hazards found open a
+    hazard on the register."""
     require_capability(actor, Capability.LOG_CONTACTS, key_person.unit_path)
     if kind not in Contact.Kind.values:
         raise ServiceError("联系方式无效", field="kind")
@@ -236,6 +237,11 @@ def contact_log(
         from linli.needs.services import request_from_contact
 
         request_from_contact(actor=actor, contact=contact)
+    if contact.hazards_found:
+        # A hazard found at the person's home goes on the hazard register with a deadline (P2).
+        from linli.safety.services import hazard_open_from_contact
+
+        hazard_open_from_contact(actor=actor, contact=contact)
     return contact
 
 

@@ -335,3 +335,31 @@ def test_needs_found_on_a_contact_open_a_request(persona):
         actor=persona("grid-nq"), key_person=key_person, occurred_at=timezone.now(), kind="phone"
     )
     assert not Request.objects.filter(contact=quiet).exists()
+
+
+def test_hazards_found_on_a_contact_go_on_the_register(persona):
+    from linli.care.services import CategoryInput, contact_log, key_person_enrol
+    from linli.lib.idcard import make_id_number
+    from linli.registry.models import Resident
+    from linli.safety.models import Hazard
+
+    resident = Resident.objects.create(
+        name="钱老伯",
+        document_kind="id_card",
+        id_number=make_id_number("310120", datetime.date(1939, 5, 2), 19, "M"),
+        residence_type="registered",
+        unit_path=NQ_GRID,
+    )
+    key_person = key_person_enrol(
+        actor=persona("officer-nq"), resident=resident, categories=[CategoryInput("living_alone")]
+    )
+    contact = contact_log(
+        actor=persona("grid-nq"),
+        key_person=key_person,
+        occurred_at=timezone.now(),
+        kind="visit",
+        hazards_found="厨房燃气软管老化开裂",
+    )
+    hazard = Hazard.objects.get(contact=contact)
+    assert hazard.unit_path == NQ_GRID and hazard.description == "厨房燃气软管老化开裂"
+    assert not Request.objects.filter(contact=contact).exists()

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from linli.care.demo import load_care_demo
 from linli.needs.demo import load_needs_demo
 from linli.org.demo import PERSONA_DESCRIPTIONS, load_org_demo
+from linli.safety.demo import load_safety_demo
 from linli.registry.demo import SCALES, load_registry_demo
 
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         self.stdout.write(f"重点人员：{'，'.join(f'{what} {n}' for what, n in care.items()) or '没有变化'}")
         needs = load_needs_demo()
         self.stdout.write(f"群众诉求：{'，'.join(f'{what} {n}' for what, n in needs.items()) or '没有变化'}")
+        safety = load_safety_demo()
+        self.stdout.write(f"矛盾纠纷与隐患：{'，'.join(f'{what} {n}' for what, n in safety.items()) or '没有变化'}")
         self.stdout.write(f"演示账号（口令均为 LINLI_DEMO_PASSWORD = {settings.LINLI_DEMO_PASSWORD}）：")
         for username, description in PERSONA_DESCRIPTIONS.items():
             self.stdout.write(f"  {username:<11} {description}")
