@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from linli.care.demo import load_care_demo
 from linli.needs.demo import load_needs_demo
 from linli.org.demo import PERSONA_DESCRIPTIONS, load_org_demo
-from linli.safety.demo import load_safety_demo
 from linli.registry.demo import SCALES, load_registry_demo
+from linli.safety.demo import load_safety_demo
 
 
 class Command(BaseCommand):
@@ -53,9 +53,12 @@ class Command(BaseCommand):
             self.stdout.write("")
         self.stdout.write(f"重点人员：{'，'.join(f'{what} {n}' for what, n in care.items()) or '没有变化'}")
         needs = load_needs_demo()
-        self.stdout.write(f"群众诉求：{'，'.join(f'{what} {n}' for what, n in needs.items()) or '没有变化'}")
-        safety = load_safety_demo()
-        self.stdout.write(f"矛盾纠纷与隐患：{'，'.join(f'{what} {n}' for what, n in safety.items()) or '没有变化'}")
+        self.stdout.write(f"群众诉求：{_summary(needs)}")
+        self.stdout.write(f"矛盾纠纷与隐患：{_summary(load_safety_demo())}")
         self.stdout.write(f"演示账号（口令均为 LINLI_DEMO_PASSWORD = {settings.LINLI_DEMO_PASSWORD}）：")
         for username, description in PERSONA_DESCRIPTIONS.items():
             self.stdout.write(f"  {username:<11} {description}")
+
+
+def _summary(counts: dict[str, int]) -> str:
+    return "，".join(f"{what} {n}" for what, n in counts.items() if n) or "没有变化"
