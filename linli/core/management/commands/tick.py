@@ -54,7 +54,6 @@ class Command(BaseCommand):
             self.stderr.write("--every 不能为负数")
             raise SystemExit(2)
         while True:
-            close_old_connections()
             done = run_jobs()
             if options["verbosity"] > 0:
                 summary = "，".join(f"{label} {n if n >= 0 else '出错'}" for label, n in done.items())
@@ -62,3 +61,5 @@ class Command(BaseCommand):
             if not every:
                 return
             time.sleep(every)
+            # A long-running tick must not hold a connection the database has since dropped.
+            close_old_connections()
