@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("linli.care.lovecard_urls")),
     path("", include("linli.registry.urls")),
     path("care/", include("linli.care.urls")),
+    path("requests/", include("linli.needs.urls")),
+    path("", include("linli.needs.public_urls")),
     path("open311/v2/", include("linli.needs.open311")),
     path("safety/", include("linli.safety.urls")),
 ]

@@ -129,6 +129,8 @@ def key_person_contacts(*, key_person: KeyPerson) -> QuerySet[Contact]:
     return (
         Contact.objects.filter(key_person=key_person)
         .select_related("recorded_by")
+        # The requests a contact's needs opened, linked from the history.
+        .prefetch_related("requests")
         .order_by("-occurred_at", "-id")
     )
 

@@ -1,0 +1,319 @@
+"""Forms of the request pages: they validate and normalise, and never touch the database.
+
+Choices that come from the database (categories, units) are handed in by the view; the forms turn the
+posted value back into one of those objects. The services check again (types and sizes of attachments,
+phone numbers, who may do what), and their Chinese messages are shown on the same fields.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from linli.needs.models import Channel, Request, RequestCategory, Urgency
+from linli.needs.services import ATTACHMENTS_MAX
+from linli.org.models import Unit
+
+ATTACHMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
+SATISFACTION_CHOICES = [
+    ("5", _("很满意")),
+    ("4", _("满意")),
+    ("3", _("基本满意")),
+    ("2", _("不满意")),
+    ("1", _("很不满意")),
+]
+
+
+def _nfkc(value: str) -> str:
+    # Full-width digits and letters, as Chinese input methods type them, become ASCII.
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several photos or PDFs from one file input; the service checks their type and size."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT, "class": "attachments"})
+        )
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("照片或文件"))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > ATTACHMENTS_MAX:
+            raise forms.ValidationError(f"每次最多上传{ATTACHMENTS_MAX}个附件")
+        return [super(AttachmentsField, self).clean(f, initial) for f in files]
+
+
+def _text_field(label: Any, what: str, *, max_length: int = 2000, rows: int = 3, **attrs: Any) -> Any:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows, **attrs}),
+        error_messages={
+            "required": f"请填写{what}",
+            "max_length": f"{what}不能超过{max_length}字",
+        },
+    )
+
+
+class RequestFileForm(forms.Form):
+    """A request as a member records it: what, who asked, where, and photos.
+
+    `units` is the list of communities and grids the user may file in, or None when there are too many
+    to list (the unit is then typed as its code and looked up by the view).
+    """
+
+    category = forms.TypedChoiceField(
+        label=_("类别"),
+        coerce=int,
+        error_messages={"required": "请选择诉求类别", "invalid_choice": "请选择诉求类别"},
+    )
+    channel = forms.ChoiceField(
+        label=_("来源渠道"),
+        choices=[(v, label) for v, label in Channel.choices if v != Channel.PUBLIC],
+        initial=Channel.VISIT,
+        error_messages={"required": "请选择来源渠道", "invalid_choice": "来源渠道无效"},
+    )
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"),
+        choices=[("", _("按类别默认")), *Urgency.choices],
+        required=False,
+        error_messages={"invalid_choice": "紧急程度无效"},
+    )
+    text = _text_field(_("诉求内容"), "诉求内容", rows=4, placeholder="群众反映的问题和需要的帮助")
+    caller_name = forms.CharField(label=_("诉求人姓名"), max_length=50, required=False)
+    caller_phone = forms.CharField(
+        label=_("诉求人电话"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        error_messages={"required": "请填写诉求人电话，便于回访"},
+    )
+    unit = forms.CharField(
+        label=_("所在网格/社区"), max_length=64, error_messages={"required": "请选择网格或社区"}
+    )
+    place_text = forms.CharField(
+        label=_("地点说明"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：3号楼2单元门口"}),
+    )
+    attachments = AttachmentsField()
+
+    def __init__(
+        self,
+        *args: Any,
+        categories: Sequence[RequestCategory],
+        units: Sequence[Unit] | None,
+        resident_name: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.categories = {c.pk: c for c in categories}
+        self.units = units
+        category_field = self.fields["category"]
+        assert isinstance(category_field, forms.TypedChoiceField)
+        category_field.choices = [("", "请选择")] + [
+            (c.pk, f"{c.name}（默认{c.get_default_urgency_display()}）") for c in categories
+        ]
+        if units is not None:
+            unit_choices: list[Any] = [("", "请选择")]
+            groups: dict[str, list[tuple[str, str]]] = {}
+            for unit in units:
+                if unit.kind == Unit.Kind.COMMUNITY:
+                    groups.setdefault(unit.name, []).insert(0, (unit.code, f"{unit.name}（整个社区）"))
+                else:
+                    parent = unit.parent.name if unit.parent is not None else ""
+                    groups.setdefault(parent, []).append((unit.code, f"{parent} {unit.name}"))
+            unit_choices += list(groups.items())
+            self.fields["unit"].widget = forms.Select(choices=unit_choices)
+        else:
+            self.fields["unit"].widget.attrs.update(
+                {"placeholder": "网格或社区编码，如 310120.01.001.01", "autocomplete": "off"}
+            )
+            self.fields["unit"].help_text = "您的辖区网格较多，请填写网格或社区编码"
+        if resident_name:
+            # Filed for a registered resident (from a key person): the caller is that resident.
+            for name in ("caller_name", "caller_phone", "unit"):
+                del self.fields[name]
+
+    def clean_category(self) -> RequestCategory:
+        category = self.categories.get(self.cleaned_data["category"])
+        if category is None:
+            raise forms.ValidationError("请选择诉求类别")
+        return category
+
+    def clean_caller_name(self) -> str:
+        return _nfkc(self.cleaned_data["caller_name"])
+
+    def clean_unit(self) -> str:
+        code = _nfkc(self.cleaned_data["unit"])
+        if self.units is not None and code not in {u.code for u in self.units}:
+            raise forms.ValidationError("请选择诉求所在的网格或社区")
+        return code
+
+
+class VersionForm(forms.Form):
+    """Every action on a request carries the version the person saw (see services.ChangedByOthers)."""
+
+    version = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "页面已过期，请刷新后再操作",
+            "invalid": "页面已过期，请刷新后再操作",
+            "min_value": "页面已过期，请刷新后再操作",
+        },
+    )
+
+
+class AcceptForm(VersionForm):
+    pass
+
+
+class NoteForm(forms.Form):
+    note = _text_field(_("补充说明"), "说明", placeholder="上门核实情况、联系进展等")
+    attachments = AttachmentsField()
+
+
+class EscalateForm(VersionForm):
+    reason = _text_field(_("上报原因"), "上报原因", placeholder="本级为什么解决不了，需要上级做什么")
+
+
+class ReturnForm(VersionForm):
+    instructions = _text_field(_("退回意见"), "退回意见", placeholder="请下级怎么办理")
+
+
+class HandoffForm(VersionForm):
+    body = forms.CharField(
+        label=_("主管部门"),
+        max_length=100,
+        error_messages={"required": "请填写主管部门", "max_length": "主管部门不能超过100字"},
+    )
+    note = forms.CharField(
+        label=_("移交说明"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "移交说明不能超过2000字"},
+    )
+
+
+class HandoffResponseForm(VersionForm):
+    response = _text_field(_("主管部门答复"), "主管部门答复")
+
+
+class SolveForm(VersionForm):
+    solution = _text_field(_("办理结果"), "办理结果", placeholder="做了什么、结果如何")
+    attachments = AttachmentsField()
+
+
+class SatisfactionFields(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("满意度"),
+        choices=SATISFACTION_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择1到5分的满意度", "invalid_choice": "请选择1到5分的满意度"},
+    )
+    comment = forms.CharField(
+        label=_("评价意见"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "评价意见不能超过500字"},
+    )
+
+
+class CloseForm(VersionForm, SatisfactionFields):
+    method = forms.ChoiceField(
+        label=_("评价方式"),
+        choices=[
+            (Request.FeedbackMethod.MEMBER, _("当面询问")),
+            (Request.FeedbackMethod.CALLBACK, _("电话回访")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Request.FeedbackMethod.MEMBER,
+        error_messages={"required": "请选择评价方式", "invalid_choice": "请选择评价方式"},
+    )
+
+
+class RateForm(SatisfactionFields):
+    pass
+
+
+class TypicalForm(forms.Form):
+    title = forms.CharField(
+        label=_("案例标题"),
+        max_length=100,
+        error_messages={"required": "请填写案例标题", "max_length": "案例标题不能超过100字"},
+    )
+    writeup = _text_field(
+        _("案例材料"), "案例材料", rows=6, placeholder="不写姓名、电话、证件号，用“某某”代替"
+    )
+
+
+class PublicAskForm(forms.Form):
+    """A resident's own request on a grid's public page; the phone is required to reach them."""
+
+    category = forms.TypedChoiceField(
+        label=_("类别"),
+        coerce=int,
+        error_messages={"required": "请选择诉求类别", "invalid_choice": "请选择诉求类别"},
+    )
+    text = _text_field(_("您的诉求"), "诉求内容", rows=5, placeholder="请说明遇到的问题和需要的帮助")
+    caller_name = forms.CharField(label=_("您的称呼"), max_length=50, required=False)
+    caller_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": "请填写联系电话，网格员会与您联系"},
+    )
+    place_text = forms.CharField(
+        label=_("地点"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：某小区3号楼"}),
+    )
+    # People never see this field (hidden by the stylesheet); scripts that fill every field do.
+    website = forms.CharField(
+        label=_("网址（请勿填写）"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    answer = forms.IntegerField(
+        label=_("验证问题"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "3"}),
+        error_messages={"required": "请回答验证问题", "invalid": "验证问题请填写数字"},
+    )
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, categories: Sequence[RequestCategory], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.categories = {c.pk: c for c in categories}
+        category_field = self.fields["category"]
+        assert isinstance(category_field, forms.TypedChoiceField)
+        category_field.choices = [("", "请选择")] + [(c.pk, c.name) for c in categories]
+
+    def clean_category(self) -> RequestCategory:
+        category = self.categories.get(self.cleaned_data["category"])
+        if category is None:
+            raise forms.ValidationError("请选择诉求类别")
+        return category
+
+    def clean_caller_name(self) -> str:
+        return _nfkc(self.cleaned_data["caller_name"])
+
+    def clean_answer(self) -> int:
+        return int(self.cleaned_data["answer"])

@@ -1,0 +1,108 @@
+"""Pages for residents, without an account: rating a solved request by its link, and a grid's intake form.
+
+Neither shows anything about anyone: the rating page shows the request's number, its category and what
+was done; the intake page shows the grid's name and, after filing, the new number.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from linli.core.context import client_address
+from linli.core.errors import ServiceError
+from linli.needs import intake_guard, services
+from linli.needs.forms import PublicAskForm, RateForm
+from linli.needs.models import Channel
+from linli.needs.page_helpers import active_categories, community_of, public_grid, request_for_rating
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The rating token is in the URL: never send it to another site as a referrer, never let a search
+    # engine keep it. (Not "no-referrer": Chromium then posts the form with "Origin: null", which
+    # Django's CSRF check refuses.)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rate_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The resident's rating of a solved request; the link works once."""
+    found = request_for_rating(token)
+    if found is None:
+        return _private(render(request, "needs/public_rate_gone.html", status=404))
+    form = RateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_rate_by_link(
+                token=token,
+                satisfaction=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ServiceError as exc:
+            if exc.field == "token":
+                return _private(render(request, "needs/public_rate_gone.html", status=404))
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return _private(render(request, "needs/public_rated.html", {"number": found.number}))
+    context = {
+        "number": found.number,
+        "category": found.category.name,
+        "solution": found.solution,
+        "form": form,
+    }
+    status = 400 if request.method == "POST" else 200
+    return _private(render(request, "needs/public_rate.html", context, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def grid_ask(request: HttpRequest, code: str) -> HttpResponse:
+    """A grid's public page where residents file a request themselves (the QR on the grid's notice board)."""
+    grid = public_grid(code)
+    community = community_of(grid)
+    title = f"{community.name}{grid.name}" if community.pk != grid.pk else grid.name
+    address = client_address.get() or request.META.get("REMOTE_ADDR", "")
+    form = PublicAskForm(request.POST if request.method == "POST" else None, categories=active_categories())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        nonce = ""
+        try:
+            if data["website"]:
+                raise intake_guard.IntakeRefused("提交未成功，请稍后再试；紧急情况请直接拨打110")
+            intake_guard.rate_check(address)
+            nonce = intake_guard.challenge_check(token=data["challenge"], answer=data["answer"])
+            intake_guard.challenge_spend(nonce)
+            filed = services.request_file(
+                actor=None,
+                category=data["category"],
+                channel=Channel.PUBLIC,
+                text=data["text"],
+                unit=grid,
+                caller_name=data["caller_name"],
+                caller_phone=data["caller_phone"],
+                place_text=data["place_text"],
+            )
+        except intake_guard.IntakeRefused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except ServiceError as exc:
+            if nonce:
+                intake_guard.challenge_unspend(nonce)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            intake_guard.rate_count(address)
+            return _private(
+                render(request, "needs/public_asked.html", {"number": filed.number, "title": title})
+            )
+    context = {
+        "form": form,
+        "title": title,
+        # Every showing of the form asks a new question; an earlier answer is not kept.
+        "challenge": intake_guard.challenge_new(),
+    }
+    status = 400 if request.method == "POST" else 200
+    return _private(render(request, "needs/public_ask.html", context, status=status))

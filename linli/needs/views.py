@@ -1,0 +1,502 @@
+"""Pages of residents' requests for staff: the queues, filing, a request with its timeline and the
+actions on it, attachments, and the political department's typical cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.accounts.roles import Capability
+from linli.accounts.selectors import scope_for
+from linli.audit.services import audit_record
+from linli.care.selectors import get_key_person_for_user
+from linli.core.errors import ServiceError
+from linli.core.masking import mask_phone
+from linli.needs import services
+from linli.needs.forms import (
+    AcceptForm,
+    CloseForm,
+    EscalateForm,
+    HandoffForm,
+    HandoffResponseForm,
+    NoteForm,
+    RequestFileForm,
+    ReturnForm,
+    SolveForm,
+    TypicalForm,
+)
+from linli.needs.models import Channel, Request, RequestEvent
+from linli.needs.page_helpers import (
+    Deadline,
+    active_categories,
+    attachment_of,
+    community_of,
+    deadline_of,
+    escalates_to,
+    fileable_unit,
+    fileable_units,
+    has_handoff,
+    may_file_anywhere,
+    published_cases,
+    rating_url,
+    returns_to,
+    scalable_qr_svg,
+    unit_at,
+    unit_label,
+)
+from linli.needs.selectors import (
+    QUEUES,
+    can_act,
+    can_close,
+    get_request_for_user,
+    get_typical_candidate,
+    handling_unit_paths,
+    request_queue,
+    request_timeline,
+    typical_candidates,
+)
+from linli.org.access import ReadOnlyAccess
+
+# A queue page stays light on a slow phone connection (the whole page under 100 KB).
+ROWS_PER_PAGE = 30
+# Above this many communities and grids the new-request form asks for a code instead of a list.
+UNIT_CHOICES_MAX = 150
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    request: Request
+    deadline: Deadline | None
+
+
+@login_required
+@never_cache
+@require_GET
+def request_queue_page(request: HttpRequest) -> HttpResponse:
+    """The queues of the units the user works: 待受理, 我承办的, 已超时, 上报给我们的, 待回访, 全部."""
+    user = request.user
+    handling = bool(handling_unit_paths(user=user))
+    queue = request.GET.get("queue") or ("new" if handling else "all")
+    if queue not in QUEUES:
+        raise Http404
+    now = timezone.now()
+    queryset = request_queue(user=user, queue=queue, now=now).select_related("unit__parent")
+    page = Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = (
+        {key: request_queue(user=user, queue=key, now=now).count() for key in QUEUES if key != "all"}
+        if handling
+        else {}
+    )
+    scope = scope_for(user)
+    return render(
+        request,
+        "needs/queue.html",
+        {
+            "queue": queue,
+            "tabs": [(key, label, counts.get(key)) for key, label in QUEUES.items()],
+            "page": page,
+            "rows": [QueueRow(r, deadline_of(r, now)) for r in page],
+            "query": QueryDict(f"queue={queue}"),
+            "can_file": may_file_anywhere(user),
+            "can_mark_typical": scope.can_anywhere(Capability.MARK_TYPICAL),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    """File a request: from scratch, for a unit (?unit=<code>), or for a key person (?key_person=<id>)."""
+    user = request.user
+    if not may_file_anywhere(user):
+        raise ReadOnlyAccess
+    key_person_id = request.GET.get("key_person") or request.POST.get("key_person") or ""
+    key_person = None
+    if key_person_id:
+        if not key_person_id.isdigit():
+            raise Http404
+        key_person = get_key_person_for_user(user, int(key_person_id))
+    units = fileable_units(user=user, limit=UNIT_CHOICES_MAX)
+    initial: dict[str, Any] = {"channel": Channel.VISIT}
+    preset = fileable_unit(user=user, code=request.GET.get("unit", "")) if request.GET.get("unit") else None
+    if preset is not None:
+        initial["unit"] = preset.code
+    elif units is not None and len(units) == 1:
+        initial["unit"] = units[0].code
+    form = RequestFileForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        categories=active_categories(),
+        units=units,
+        resident_name=key_person.resident.name if key_person is not None else "",
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if key_person is not None:
+            unit = unit_at(key_person.unit_path)
+        else:
+            unit = fileable_unit(user=user, code=data["unit"])
+            if unit is None:
+                form.add_error("unit", "请选择您辖区内的网格或社区")
+        if unit is not None:
+            try:
+                filed = services.request_file(
+                    actor=user,
+                    category=data["category"],
+                    channel=data["channel"],
+                    urgency=data["urgency"],
+                    text=data["text"],
+                    unit=unit,
+                    resident=key_person.resident if key_person is not None else None,
+                    address=key_person.resident.address if key_person is not None else None,
+                    key_person=key_person,
+                    caller_name=data.get("caller_name", ""),
+                    caller_phone=data.get("caller_phone", ""),
+                    place_text=data["place_text"],
+                    attachments=data["attachments"],
+                )
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"已登记诉求{filed.number}，请在时限内办理")
+                return redirect("request-detail", request_id=filed.pk)
+    return render(
+        request,
+        "needs/request_new.html",
+        {"form": form, "key_person": key_person, "preset": preset},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@dataclass(frozen=True)
+class Bubble:
+    """One step of the timeline as a chat bubble: the user's own on the right, the system's centred."""
+
+    event: RequestEvent
+    side: str
+    body: str
+
+
+def _bubbles(events: list[RequestEvent], user: Any) -> list[Bubble]:
+    result = []
+    for event in events:
+        if event.actor_id is None and event.kind in (
+            RequestEvent.Kind.AUTO_ESCALATED,
+            RequestEvent.Kind.OVERDUE,
+        ):
+            side = "system"
+        elif event.actor_id is not None and event.actor_id == user.pk:
+            side = "mine"
+        else:
+            side = "theirs"
+        # The request's text is shown once, at the top of the page, not again in the first bubble.
+        body = "" if event.kind == RequestEvent.Kind.FILED else event.note
+        result.append(Bubble(event, side, body))
+    return result
+
+
+_CHANNEL_LABELS = dict(Channel.choices)
+_FEEDBACK_LABELS = dict(Request.FeedbackMethod.choices)
+
+
+def _event_detail(event: RequestEvent) -> str:
+    data = event.data or {}
+    if event.kind == RequestEvent.Kind.FILED:
+        return str(_CHANNEL_LABELS.get(data.get("channel", ""), ""))
+    if event.kind in (RequestEvent.Kind.HANDOFF, RequestEvent.Kind.HANDOFF_RESPONSE):
+        return str(data.get("body", ""))
+    if event.kind == RequestEvent.Kind.CLOSED and data.get("satisfaction"):
+        method = _FEEDBACK_LABELS.get(data.get("method", ""), "")
+        return f"满意度 {data['satisfaction']} 分 · {method}"
+    return ""
+
+
+def _blank(action: str, **kwargs: Any) -> forms.Form:
+    """An action's empty form; each has its own element ids (several forms share field names)."""
+    return ACTIONS[action][0](auto_id=f"{action}_%s", **kwargs)
+
+
+def _detail_context(
+    request: HttpRequest,
+    found: Request,
+    *,
+    failed: tuple[str, forms.Form] | None = None,
+    conflict: str = "",
+) -> dict[str, Any]:
+    user = request.user
+    scope = scope_for(user)
+    events = list(request_timeline(request=found))
+    acting = can_act(user, found)
+    closing = can_close(user, found)
+    action_forms: dict[str, forms.Form] = {}
+    escalate_to = returns_back_to = None
+    if acting:
+        if found.handler_id != user.pk:
+            action_forms["accept"] = _blank("accept")
+        escalate_to = escalates_to(found)
+        if escalate_to is not None:
+            action_forms["escalate"] = _blank("escalate")
+        returns_back_to = returns_to(found)
+        if returns_back_to is not None:
+            action_forms["return"] = _blank("return")
+        action_forms["handoff"] = _blank("handoff", initial={"body": found.category.handoff_body})
+        if has_handoff(events):
+            action_forms["handoff_response"] = _blank("handoff_response")
+        action_forms["solve"] = _blank("solve")
+    if found.state != Request.State.CLOSED and (
+        acting or scope.can(Capability.HANDLE_REQUESTS, found.unit_path)
+    ):
+        action_forms["note"] = _blank("note")
+    if closing:
+        action_forms["close"] = _blank("close", initial={"method": Request.FeedbackMethod.MEMBER})
+    stray_errors: list[str] = []
+    if failed is not None and failed[0] in action_forms:
+        action_forms[failed[0]] = failed[1]
+    elif failed is not None:
+        # The action is no longer offered (the request moved on): its errors go to the top of the page.
+        stray_errors = [str(m) for name, ms in failed[1].errors.items() if name != "version" for m in ms]
+    rating: dict[str, str] = {}
+    if (
+        found.state == Request.State.SOLVED
+        and found.rating_token
+        and (closing or found.solved_by_id == user.pk)
+    ):
+        url = rating_url(found, base_url=request.build_absolute_uri("/"))
+        rating = {"url": url, "qr": mark_safe(scalable_qr_svg(url))}  # noqa: S308  (segno's own SVG)
+    return {
+        "req": found,
+        "deadline": deadline_of(found),
+        # A registered resident's own number when the request carries none (filed from a key person).
+        "caller_phone": mask_phone(found.caller_phone or (found.resident.phone if found.resident else "")),
+        "unit_label": unit_label(found.unit),
+        "holder_label": unit_label(found.holder),
+        "place": str(found.address) if found.address_id else found.place_text,
+        "extra_place": found.place_text if found.address_id else "",
+        "bubbles": [(b, _event_detail(b.event)) for b in _bubbles(events, user)],
+        "forms": action_forms,
+        "open_action": failed[0] if failed is not None else "",
+        "escalate_to": unit_label(escalate_to) if escalate_to is not None else "",
+        "returns_to": unit_label(returns_back_to) if returns_back_to is not None else "",
+        "rating": rating,
+        "conflict": conflict,
+        "stray_errors": stray_errors,
+        "show_key_person": bool(found.key_person_id) and scope.covers(found.unit_path),
+        "read_only": not action_forms,
+    }
+
+
+@login_required
+@never_cache
+@require_GET
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    found = get_request_for_user(request.user, request_id)
+    audit_record(actor=request.user, action="request.view", obj=found, unit_path=found.unit_path)
+    return render(request, "needs/request_detail.html", _detail_context(request, found))
+
+
+Perform = Callable[[Any, Request, dict[str, Any]], Any]
+
+
+def _accept(user: Any, found: Request, data: dict[str, Any]) -> Any:
+    return services.request_accept(actor=user, request=found, version=data["version"])
+
+
+def _note(user: Any, found: Request, data: dict[str, Any]) -> Any:
+    return services.request_note(
+        actor=user, request=found, note=data["note"], attachments=data["attachments"]
+    )
+
+
+def _escalate(user: Any, found: Request, data: dict[str, Any]) -> Any:
+    return services.request_escalate(
+        actor=user, request=found, version=data["version"], reason=data["reason"]
+    )
+
+
+def _return(user: Any, found: Request, data: dict[str, Any]) -> Any:
+    return services.request_return(
+        actor=user, request=found, version=data["version"], instructions=data["instructions"]
+    )
+
+
+def _handoff(user: Any, found: Request, data: dict[str, Any]) -> Any:
+    return services.request_handoff(
+        actor=user, request=found, version=data["version"], body=data["body"], note=data["note"]
+    )
+
+
+def _handoff_response(user: Any, found: Request, data: dict[str, Any]) -> Any:
+    return services.request_handoff_response(
+        actor=user, request=found, version=data["version"], response=data["response"]
+    )
+
+
+def _solve(user: Any, found: Request, data: dict[str, Any]) -> Any:
+    return services.request_solve(
+        actor=user,
+        request=found,
+        version=data["version"],
+        solution=data["solution"],
+        attachments=data["attachments"],
+    )
+
+
+def _close(user: Any, found: Request, data: dict[str, Any]) -> Any:
+    return services.request_close(
+        actor=user,
+        request=found,
+        version=data["version"],
+        satisfaction=data["satisfaction"],
+        comment=data["comment"],
+        method=data["method"],
+    )
+
+
+# action in the URL → (form, service call, what the person is told afterwards)
+ACTIONS: dict[str, tuple[type[forms.Form], Perform, str]] = {
+    "accept": (AcceptForm, _accept, "已受理，该诉求由您承办"),
+    "note": (NoteForm, _note, "已补充说明"),
+    "escalate": (EscalateForm, _escalate, "已上报上级办理"),
+    "return": (ReturnForm, _return, "已退回下级办理"),
+    "handoff": (HandoffForm, _handoff, "已记录移交主管部门"),
+    "handoff_response": (HandoffResponseForm, _handoff_response, "已录入主管部门答复"),
+    "solve": (SolveForm, _solve, "已解决，请回访群众满意度"),
+    "close": (CloseForm, _close, "已回访办结"),
+}
+
+
+@login_required
+@never_cache
+@require_POST
+def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    """One action on a request; a stale page gets the conflict message and the request as it is now."""
+    if action not in ACTIONS:
+        raise Http404
+    found = get_request_for_user(request.user, request_id)
+    if not scope_for(request.user).can_anywhere(Capability.HANDLE_REQUESTS):
+        raise ReadOnlyAccess
+    form_class, perform, done = ACTIONS[action]
+    form = form_class(request.POST, request.FILES, auto_id=f"{action}_%s")
+    conflict = ""
+    status = 400
+    if form.is_valid():
+        try:
+            perform(request.user, found, form.cleaned_data)
+        except services.ChangedByOthers as exc:
+            conflict, status = exc.message, 409
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("request-detail", request_id=found.pk)
+    elif "version" in form.errors:
+        conflict, status = str(form.errors["version"][0]), 409
+    fresh = get_request_for_user(request.user, request_id)
+    context = _detail_context(request, fresh, failed=(action, form), conflict=conflict)
+    return render(request, "needs/request_detail.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_GET
+def request_attachment(request: HttpRequest, request_id: int, attachment_id: int) -> HttpResponseBase:
+    """A photo or PDF of a request, only to those who see the request (never from MEDIA_URL)."""
+    found = get_request_for_user(request.user, request_id)
+    attachment = attachment_of(found, attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    audit_record(
+        actor=request.user,
+        action="request.attachment",
+        obj=found,
+        unit_path=found.unit_path,
+        detail={"attachment": attachment.pk},
+    )
+    is_image = attachment.content_type.startswith("image/")
+    response = FileResponse(
+        handle, content_type=attachment.content_type, as_attachment=not is_image, filename=attachment.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even a file that slipped past the checks cannot run anything in the page's origin.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Typical cases (S7).
+
+
+def _require_typical(user: Any) -> None:
+    if not scope_for(user).can_anywhere(Capability.MARK_TYPICAL):
+        raise ReadOnlyAccess
+
+
+@login_required
+@never_cache
+@require_GET
+def typical_list(request: HttpRequest) -> HttpResponse:
+    """Solved requests the political department may pick from: category, community, what was done."""
+    _require_typical(request.user)
+    queryset = typical_candidates(user=request.user).select_related("unit__parent")
+    page = Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "needs/typical_list.html",
+        {"page": page, "rows": [(r, community_of(r.unit)) for r in page]},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def typical_mark(request: HttpRequest, request_id: int) -> HttpResponse:
+    _require_typical(request.user)
+    found = get_typical_candidate(request.user, request_id)
+    initial = {"title": found.typical_title, "writeup": found.typical_writeup}
+    form = TypicalForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_mark_typical(
+                actor=request.user,
+                request=found,
+                title=form.cleaned_data["title"],
+                writeup=form.cleaned_data["writeup"],
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已列为典型案例")
+            return redirect(reverse("request-typical-list"))
+    return render(
+        request,
+        "needs/typical_mark.html",
+        {"req": found, "community": community_of(found.unit), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def cases_list(request: HttpRequest) -> HttpResponse:
+    """Published typical cases: titles and write-ups only."""
+    page = Paginator(published_cases(user=request.user), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "needs/cases.html", {"page": page})
