@@ -41,8 +41,9 @@ def finder_page(request: HttpRequest, token: str) -> HttpResponse:
         location=location,
     )
     response = render(request, "care/lovecard_finder.html", {"card": view, "sent": bool(location.strip())})
-    # The token is in the URL: never send it on as a referrer, never let a search engine keep the page.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: never send it to another site (same-origin, not no-referrer: with no
+    # referrer at all Chromium posts the form with "Origin: null", which the CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -49,7 +49,7 @@ def test_the_finder_sees_only_what_brings_the_person_home(card, persona):
     response = Client().get(f"/c/{card.token}")
     body = response.content.decode()
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert "我叫秀英" in body
     assert 'href="tel:13900009876"' in body
