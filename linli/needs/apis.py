@@ -27,12 +27,11 @@ from linli.audit.services import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
-from linli.needs import indicators, ladder, services
+from linli.needs import indicators, services
 from linli.needs.models import Request, RequestCategory, RequestEvent
 from linli.needs.selectors import (
     QUEUES,
-    can_act,
-    can_close,
+    allowed_actions,
     get_request_for_user,
     get_typical_candidate,
     political_district_paths,
@@ -390,28 +389,6 @@ def _request_out(request: Request) -> dict[str, Any]:
     }
 
 
-def _actions(user: Any, request: Request) -> list[str]:
-    """The steps the services would let `user` take now (a few queries; the detail only)."""
-    actions: list[str] = []
-    acting = can_act(user, request)
-    if acting:
-        if request.handler_id != user.pk:
-            actions.append("accept")
-        if ladder.next_holder(holder=request.holder, unit_path=request.unit_path) is not None:
-            actions.append("escalate")
-        if request.holds.filter(until__isnull=True, from_unit__isnull=False).exists():
-            actions.append("return")
-        actions.append("handoff")
-        if request.events.filter(kind=RequestEvent.Kind.HANDOFF).exists():
-            actions.append("handoff_response")
-        actions.append("solve")
-    if acting or scope_for(user).can(Capability.HANDLE_REQUESTS, request.unit_path):
-        actions.append("note")
-    if can_close(user, request):
-        actions.append("close")
-    return actions
-
-
 def _request_detail_out(user: Any, request: Request) -> dict[str, Any]:
     return {
         **_request_out(request),
@@ -422,7 +399,7 @@ def _request_detail_out(user: Any, request: Request) -> dict[str, Any]:
         "satisfaction_comment": request.satisfaction_comment,
         "feedback_method": request.feedback_method,
         "is_typical": request.is_typical,
-        "actions": _actions(user, request),
+        "actions": sorted(allowed_actions(user, request).actions),
     }
 
 

@@ -20,8 +20,7 @@ from django.utils import timezone
 from linli.accounts.roles import ROLE_CAPABILITIES, Capability
 from linli.accounts.selectors import scope_for
 from linli.core import paths
-from linli.needs import ladder
-from linli.needs.models import Request, RequestAttachment, RequestCategory, RequestEvent, RequestHold
+from linli.needs.models import Request, RequestAttachment, RequestCategory
 from linli.org.models import Unit
 
 _RATING_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -71,21 +70,6 @@ def fileable_unit(*, user: Any, code: str) -> Unit | None:
 
 def unit_at(path: str) -> Unit | None:
     return Unit.objects.filter(path=path).first()
-
-
-def returns_to(request: Request) -> Unit | None:
-    """The unit that escalated the request to its holder ("退回下级" sends it there), if any."""
-    hold = (
-        RequestHold.objects.filter(request=request, until__isnull=True)
-        .select_related("from_unit")
-        .order_by("-since")
-        .first()
-    )
-    return hold.from_unit if hold is not None else None
-
-
-def escalates_to(request: Request) -> Unit | None:
-    return ladder.next_holder(holder=request.holder, unit_path=request.unit_path)
 
 
 @dataclass(frozen=True)
@@ -156,10 +140,6 @@ def attachment_of(request: Request, attachment_id: int) -> RequestAttachment:
     if found is None:
         raise Http404
     return found
-
-
-def has_handoff(events: list[RequestEvent]) -> bool:
-    return any(e.kind == RequestEvent.Kind.HANDOFF for e in events)
 
 
 def community_of(unit: Unit) -> Unit:

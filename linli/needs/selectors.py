@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -77,6 +78,53 @@ def can_close(user: Any, request: Request) -> bool:
     if request.state != Request.State.SOLVED:
         return False
     return scope_for(user).can(Capability.HANDLE_REQUESTS, request.unit_path)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What a user may do on a request now, and where "上报" and "退回" would send it."""
+
+    actions: frozenset[str]
+    escalate_to: Unit | None = None
+    returns_to: Unit | None = None
+
+
+def allowed_actions(user: Any, request: Request) -> Allowed:
+    """The steps the services would let `user` take now (pages and API offer exactly these)."""
+    from linli.needs.ladder import next_holder
+
+    actions: set[str] = set()
+    escalate_to = returns_to = None
+    if can_act(user, request):
+        if request.handler_id != getattr(user, "pk", None):
+            actions.add("accept")
+        escalate_to = next_holder(holder=request.holder, unit_path=request.unit_path)
+        if escalate_to is not None:
+            actions.add("escalate")
+        hold = (
+            RequestHold.objects.filter(request=request, until__isnull=True)
+            .select_related("from_unit")
+            .order_by("-since")
+            .first()
+        )
+        returns_to = hold.from_unit if hold is not None else None
+        if returns_to is not None:
+            actions.add("return")
+        actions.update({"handoff", "solve"})
+        if request.events.filter(kind=RequestEvent.Kind.HANDOFF).exists():
+            actions.add("handoff_response")
+    if may_note(user, request):
+        actions.add("note")
+    if can_close(user, request):
+        actions.add("close")
+    return Allowed(frozenset(actions), escalate_to, returns_to)
+
+
+def may_note(user: Any, request: Request) -> bool:
+    """Notes go on a request until it is closed, by its holder or whoever handles requests where it arose."""
+    if request.state == Request.State.CLOSED:
+        return False
+    return can_act(user, request) or scope_for(user).can(Capability.HANDLE_REQUESTS, request.unit_path)
 
 
 def can_file(user: Any, unit: Unit) -> bool:

@@ -37,7 +37,7 @@ from linli.needs.models import (
     RequestHold,
     Urgency,
 )
-from linli.needs.selectors import can_act, can_close, handlers_of, political_district_paths
+from linli.needs.selectors import can_act, can_close, handlers_of, may_note, political_district_paths
 from linli.notify.services import notify
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
@@ -317,8 +317,9 @@ def request_note(
 ) -> RequestEvent:
     """Add a note (and photos) to the timeline: whoever handles requests where it arose or holds it."""
     request = _reload(request, None)
-    scope = scope_for(actor)
-    if not (scope.can(Capability.HANDLE_REQUESTS, request.unit_path) or can_act(actor, request)):
+    if request.state == Request.State.CLOSED:
+        raise ServiceError("该诉求已办结，不能再补充说明", field="note")
+    if not may_note(actor, request):
         raise ReadOnlyAccess
     note = _text(note, field="note", what="说明")
     event = _event(request, RequestEvent.Kind.NOTE, actor, unit=request.holder, note=note)

@@ -46,22 +46,18 @@ from linli.needs.page_helpers import (
     attachment_of,
     community_of,
     deadline_of,
-    escalates_to,
     fileable_unit,
     fileable_units,
-    has_handoff,
     may_file_anywhere,
     published_cases,
     rating_url,
-    returns_to,
     scalable_qr_svg,
     unit_at,
     unit_label,
 )
 from linli.needs.selectors import (
     QUEUES,
-    can_act,
-    can_close,
+    allowed_actions,
     get_request_for_user,
     get_typical_candidate,
     handling_unit_paths,
@@ -242,29 +238,17 @@ def _detail_context(
     user = request.user
     scope = scope_for(user)
     events = list(request_timeline(request=found))
-    acting = can_act(user, found)
-    closing = can_close(user, found)
-    action_forms: dict[str, forms.Form] = {}
-    escalate_to = returns_back_to = None
-    if acting:
-        if found.handler_id != user.pk:
-            action_forms["accept"] = _blank("accept")
-        escalate_to = escalates_to(found)
-        if escalate_to is not None:
-            action_forms["escalate"] = _blank("escalate")
-        returns_back_to = returns_to(found)
-        if returns_back_to is not None:
-            action_forms["return"] = _blank("return")
-        action_forms["handoff"] = _blank("handoff", initial={"body": found.category.handoff_body})
-        if has_handoff(events):
-            action_forms["handoff_response"] = _blank("handoff_response")
-        action_forms["solve"] = _blank("solve")
-    if found.state != Request.State.CLOSED and (
-        acting or scope.can(Capability.HANDLE_REQUESTS, found.unit_path)
-    ):
-        action_forms["note"] = _blank("note")
-    if closing:
-        action_forms["close"] = _blank("close", initial={"method": Request.FeedbackMethod.MEMBER})
+    allowed = allowed_actions(user, found)
+    blanks: dict[str, dict[str, Any]] = {
+        "handoff": {"initial": {"body": found.category.handoff_body}},
+        "close": {"initial": {"method": Request.FeedbackMethod.MEMBER}},
+    }
+    order = ("accept", "escalate", "return", "handoff", "handoff_response", "solve", "note", "close")
+    action_forms: dict[str, forms.Form] = {
+        name: _blank(name, **blanks.get(name, {})) for name in order if name in allowed.actions
+    }
+    escalate_to, returns_back_to = allowed.escalate_to, allowed.returns_to
+    closing = "close" in allowed.actions
     stray_errors: list[str] = []
     if failed is not None and failed[0] in action_forms:
         action_forms[failed[0]] = failed[1]

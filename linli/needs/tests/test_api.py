@@ -315,7 +315,7 @@ def test_solve_handoff_and_close_over_the_api(api_for):
         "closed",
         4,
         "callback",
-        ["note"],
+        [],
     )
     kinds = [e["kind"] for e in grid_nq.get(f"/api/v1/requests/{data['id']}/events").json()]
     assert kinds == ["filed", "handoff", "handoff_response", "accepted", "solved", "closed"]
