@@ -176,6 +176,15 @@ LINLI_WEBHOOK_URL = env_str("LINLI_WEBHOOK_URL", "")
 LINLI_SMS_URL = env_str("LINLI_SMS_URL", "")
 LINLI_IMPORT_MAX_ROWS = env_int("LINLI_IMPORT_MAX_ROWS", 2_000_000, minimum=1)
 # The address a love card's QR code points at: where a finder's phone can reach the /c/ pages.
+# One cache for every server process (the public intake's rate limit and one-use questions): files under
+# the var directory, so that no cache server is needed on an intranet machine.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+
 # Uploaded attachments (photos on a request's timeline), served only through views that check scope.
 MEDIA_ROOT = VAR_DIR / "media"
 LINLI_ATTACHMENT_MAX_BYTES = env_int("LINLI_ATTACHMENT_MAX_MB", 10, minimum=1, maximum=100) * 1024 * 1024
