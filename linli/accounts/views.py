@@ -35,5 +35,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships_of(user=request.user),  # type: ignore[arg-type]
             "top_units": top_units,
             "totals": totals,
+            "has_places": bool(scope.full_roots),
         },
     )

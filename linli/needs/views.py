@@ -20,10 +20,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.roles import Capability
+from linli.accounts.roles import Capability, Role
 from linli.accounts.selectors import scope_for
 from linli.audit.services import audit_record
-from linli.care.selectors import get_key_person_for_user
+from linli.care.selectors import care_units_of, get_key_person_for_user
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.needs import services
@@ -109,6 +109,8 @@ def request_queue_page(request: HttpRequest) -> HttpResponse:
             "query": QueryDict(f"queue={queue}"),
             "can_file": may_file_anywhere(user),
             "can_mark_typical": scope.can_anywhere(Capability.MARK_TYPICAL),
+            "can_configure": scope.has_role(Role.DISTRICT_ADMIN),
+            "rate_units": care_units_of(user=request.user)[:3],
         },
     )
 

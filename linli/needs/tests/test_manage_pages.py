@@ -1,0 +1,137 @@
+"""The request indicators page of a unit and the category configuration (district admins only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from linli.audit.models import AuditEvent
+from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID
+from linli.needs import services
+from linli.needs.demo import load_needs_demo
+from linli.needs.models import Channel, Request, RequestCategory
+from linli.org.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rates_page_counts_the_communities_requests(client_for, persona):
+    load_needs_demo()
+    response = client_for("nanqiao").get(f"/requests/rates/{NANQIAO}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "诉求办理情况" in html and "按时解决率" in html
+    community = Unit.objects.get(path=NQ_COMMUNITY)
+    # The demo's seven grid-nq requests arose in this community: one closed with 5 points, two solved.
+    row = html.split(f'href="/requests/rates/{community.code}/')[1].split("</tr>")[0]
+    cells = [c.split(">")[-1] for c in row.split("</td>")[:-1]][1:]
+    assert cells[:4] == ["7", "5", "2", "2"], cells
+    assert cells[4:] == ["100%", "1", "5.0", "100%"], cells
+
+
+@pytest.mark.parametrize(
+    ("username", "code", "status"),
+    [
+        ("grid-nq", NQ_GRID, 200),
+        ("officer-nq", NQ_COMMUNITY, 200),
+        ("admin", "310120", 200),
+        ("auditor", NANQIAO, 200),
+        ("touqiao", NANQIAO, 404),
+        ("zhian", NANQIAO, 404),
+        ("grid-tq", NQ_GRID, 404),
+    ],
+)
+def test_rates_page_is_scoped(client_for, username, code, status):
+    assert client_for(username).get(f"/requests/rates/{code}/").status_code == status
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=2026-13-01", "日期格式应为"),
+        ("start=2026-05-02&end=2026-05-01", "不能早于"),
+        ("start=2024-01-01&end=2026-01-01", "最长一年"),
+    ],
+)
+def test_rates_page_refuses_bad_periods(client_for, query, message):
+    response = client_for("nanqiao").get(f"/requests/rates/{NANQIAO}/?{query}")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_district_admin_configures_categories(client_for, persona):
+    client = client_for("admin")
+    assert "绿色通道/就医转运" in client.get("/requests/categories/").content.decode()
+    response = client.post(
+        "/requests/categories/",
+        {"code": "elevator", "name": "电梯困人", "default_urgency": "urgent", "deadline_hours": "1",
+         "handoff_body": "区市场监督管理局", "is_active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    category = RequestCategory.objects.get(code="elevator")
+    assert (category.hours_for("urgent"), category.hours_for("normal")) == (1, 1)
+    assert AuditEvent.objects.filter(action="request_category.create", object_id=str(category.pk)).exists()
+    # A request in the new category gets its limit.
+    request = services.request_file(
+        actor=persona("grid-nq"),
+        category=category,
+        channel=Channel.PHONE,
+        text="电梯停在两层之间",
+        unit=Unit.objects.get(path=NQ_GRID),
+        caller_phone="13900003333",
+    )
+    assert (request.deadline_at - request.held_since).total_seconds() == 3600
+    # Switched off, it is no longer offered for new requests.
+    client.post(
+        "/requests/categories/",
+        {"code": "elevator", "name": "电梯困人", "default_urgency": "urgent", "deadline_hours": ""},
+    )
+    category.refresh_from_db()
+    assert not category.is_active and category.deadline_hours is None
+    assert Request.objects.filter(category=category).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"code": "电梯", "name": "电梯困人", "default_urgency": "urgent"}, "编码应为"),
+        ({"code": "lift", "name": "", "default_urgency": "urgent"}, "这个字段是必填项"),
+        ({"code": "lift", "name": "电梯", "default_urgency": "soon"}, "选择一个有效的选项"),
+        ({"code": "lift", "name": "电梯", "default_urgency": "high", "deadline_hours": "0"}, "1 至 720 小时"),
+        (
+            {"code": "lift", "name": "电梯", "default_urgency": "high", "deadline_hours": "两小时"},
+            "请填写整数小时",
+        ),
+    ],
+)
+def test_bad_categories_are_refused_in_chinese(client_for, data, message):
+    response = client_for("admin").post("/requests/categories/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not RequestCategory.objects.filter(code="lift").exists()
+
+
+@pytest.mark.parametrize("username", ["nanqiao", "grid-nq", "auditor", "zhengzhi", "zhian"])
+def test_only_district_admins_configure_categories(client_for, username):
+    client = client_for(username)
+    assert client.get("/requests/categories/").status_code == 403
+    response = client.post(
+        "/requests/categories/", {"code": "lift", "name": "电梯", "default_urgency": "high"}
+    )
+    assert response.status_code == 403
+    assert not RequestCategory.objects.filter(code="lift").exists()
+
+
+def test_the_queue_links_to_rates_and_categories(client_for):
+    html = client_for("admin").get("/requests/").content.decode()
+    assert 'href="/requests/rates/310120/"' in html and 'href="/requests/categories/"' in html
+    html = client_for("grid-nq").get("/requests/").content.decode()
+    assert f'href="/requests/rates/{NQ_GRID}/"' in html and "/requests/categories/" not in html
+    care = client_for("nanqiao").get(f"/care/units/{NANQIAO}/").content.decode()
+    assert f'href="/requests/rates/{NANQIAO}/"' in care
+
+
+def test_home_links_to_the_work(client_for):
+    html = client_for("grid-nq").get("/").content.decode()
+    assert 'href="/requests/"' in html and 'href="/safety/"' in html and 'href="/care/"' in html
+    html = client_for("zhian").get("/").content.decode()
+    assert 'href="/requests/"' in html and 'href="/safety/"' not in html
