@@ -31,7 +31,13 @@ from linli.care.selectors import (
     key_persons_in,
     members_for,
 )
-from linli.care.services import CategoryInput, contact_log, key_person_enrol, key_person_reassign
+from linli.care.services import (
+    CategoryInput,
+    contact_log,
+    key_person_enrol,
+    key_person_reassign,
+    key_person_remove,
+)
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.lib.phone import PhoneError, normalise_phone
@@ -517,6 +523,24 @@ def key_person_reassign_endpoint(
             backup=_pairing_member(body.backup_id, path, "backup", "备用联系人"),
             reason=body.reason,
         )
+    except ServiceError as exc:
+        return _problem(exc, _BODY_FIELDS)
+    return Status(200, _key_person_detail_out(key_person))
+
+
+class RemoveIn(Schema):
+    reason: str
+
+
+@router.post("/key-persons/{key_person_id}/remove", response={200: KeyPersonDetailOut, 422: ProblemOut})
+def key_person_remove_endpoint(
+    request: HttpRequest, key_person_id: int, body: RemoveIn
+) -> Status[dict[str, Any]]:
+    """Take a person off the ledger with the reason (moved away, recovered, died); audited."""
+    key_person = get_key_person_for_user(request.user, key_person_id)
+    _require_care_management(request.user, key_person.unit_path)
+    try:
+        key_person = key_person_remove(actor=request.user, key_person=key_person, reason=body.reason)
     except ServiceError as exc:
         return _problem(exc, _BODY_FIELDS)
     return Status(200, _key_person_detail_out(key_person))

@@ -11,9 +11,10 @@ the instants at which Shanghai's Mondays begin, computed in Python: plain compar
 PostgreSQL evaluate alike (SQLite would run TruncWeek's time zone conversion in Python for every row).
 People are bucketed into units or members in one pass in Python.
 
-Limits of the data: the rate uses each person's current cadence and current responsible member, and
-people taken off the ledger (is_active false) drop out of past periods as well, because the ledger does
-not record when a person left it or who was paired with them in a past week.
+A person taken off the ledger counts for the weeks that ended before they left (`left_at`). Limits of
+the data: the rate uses each person's current cadence and current responsible member (the ledger keeps
+no pairing history beyond the audit log), and a person put back on the ledger counts from the new
+enrolment.
 """
 
 from __future__ import annotations
@@ -143,22 +144,25 @@ def _tally(
     week_ends = [_local_midnight(m + _WEEK) for m in mondays]
     begins, ends = _local_midnight(period.start), week_ends[-1]
 
+    # On the ledger now, or taken off it after the period began (their earlier weeks still count).
+    on_ledger = Q(is_active=True) | Q(left_at__gte=begins)
     people = KeyPerson.objects.filter(
-        _scope_q("unit_path", roots), is_active=True, created_at__lt=ends
-    ).values_list("id", "unit_path", "responsible_id", "cadence_days", "created_at")
-    # id -> (key, required contacts, index of the first week on the ledger)
-    counted: dict[int, tuple[_Key, int, int]] = {}
+        _scope_q("unit_path", roots), on_ledger, created_at__lt=ends
+    ).values_list("id", "unit_path", "responsible_id", "cadence_days", "created_at", "left_at")
+    # id -> (key, required contacts, index of the first week on the ledger, index past the last)
+    counted: dict[int, tuple[_Key, int, int, int]] = {}
     zone = timezone.get_default_timezone()
-    for pk, unit_path, responsible_id, cadence, created_at in people:
+    for pk, unit_path, responsible_id, cadence, created_at, left_at in people:
         key = key_of(unit_path, responsible_id)
         if key is None:
             continue
-        # The first Monday on or after the day of enrolment.
+        # The first Monday on or after the day of enrolment; the weeks that ended before leaving.
         first = bisect.bisect_left(mondays, timezone.localtime(created_at, zone).date())
-        if first == len(mondays):
+        last = len(mondays) if left_at is None else bisect.bisect_right(week_ends, left_at)
+        if first >= last:
             continue
-        counted[pk] = (key, required_contacts(cadence), first)
-        totals.setdefault(key, [0, 0])[0] += len(mondays) - first
+        counted[pk] = (key, required_contacts(cadence), first, last)
+        totals.setdefault(key, [0, 0])[0] += last - first
 
     # One row per person, one filtered count per week: grouping by person alone lets the database walk
     # the partial index contact_reached (key person, time) in order, where grouping by person and a
@@ -170,7 +174,7 @@ def _tally(
     weeks = (
         Contact.objects.filter(
             _scope_q("key_person__unit_path", roots),
-            key_person__is_active=True,
+            Q(key_person__is_active=True) | Q(key_person__left_at__gte=begins),
             reached=True,
             occurred_at__gte=begins,
             occurred_at__lt=ends,
@@ -186,8 +190,10 @@ def _tally(
         person = counted.get(pk)
         if person is None:
             continue
-        key, required, first = person
-        totals[key][1] += sum(1 for index, n in enumerate(per_week) if index >= first and n >= required)
+        key, required, first, last = person
+        totals[key][1] += sum(
+            1 for index, n in enumerate(per_week) if first <= index < last and n >= required
+        )
     return totals
 
 

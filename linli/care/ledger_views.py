@@ -19,7 +19,7 @@ from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.care.models import Category, RiskLevel
 from linli.care.selectors import get_key_person_for_user, members_for
-from linli.care.services import CategoryInput, key_person_enrol, key_person_reassign
+from linli.care.services import CategoryInput, key_person_enrol, key_person_reassign, key_person_remove
 from linli.core.errors import ServiceError
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.registry.selectors import get_resident_for_user
@@ -125,3 +125,25 @@ def reassign(request: HttpRequest, key_person_id: int) -> HttpResponse:
     return render(
         request, "care/reassign.html", {"key_person": key_person, "members": members, "error": error}
     )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def remove(request: HttpRequest, key_person_id: int) -> HttpResponse:
+    """移出台账: moved away, recovered, died; the history stays, the worklists drop the person."""
+    key_person = get_key_person_for_user(request.user, key_person_id)
+    if not scope_for(request.user).can(Capability.MANAGE_CARE, key_person.unit_path):
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        try:
+            key_person_remove(
+                actor=request.user, key_person=key_person, reason=request.POST.get("reason", "")
+            )
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"已将{key_person.resident.name}移出重点人员台账")
+            return redirect("key-person-detail", key_person_id=key_person.pk)
+    return render(request, "care/remove.html", {"key_person": key_person, "error": error})

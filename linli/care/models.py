@@ -71,6 +71,10 @@ class KeyPerson(models.Model):
     # Set by a contact that found an emergency; puts the person at the top of the station's list.
     emergency_at = models.DateTimeField(_("紧急情况时间"), null=True, blank=True)
     is_active = models.BooleanField(_("在册"), default=True)
+    # When and why the person was taken off the ledger (moved away, recovered, died): on-time rates
+    # still count the weeks before.
+    left_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    left_reason = models.CharField(_("移出原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("列入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -77,7 +77,8 @@ def key_person_enrol(
         raise ServiceError("风险等级无效", field="risk_level")
     if resident.status != Resident.Status.PRESENT:
         raise ServiceError("该人员已迁出或死亡，不能列入重点人员", field="resident")
-    if KeyPerson.objects.filter(resident=resident).exists():
+    earlier = KeyPerson.objects.filter(resident=resident).first()
+    if earlier is not None and earlier.is_active:
         raise ServiceError("该人员已在重点人员台账中", field="resident")
     _check_member(responsible, resident.unit_path, "结对责任人")
     _check_member(backup, resident.unit_path, "备用联系人")
@@ -93,15 +94,27 @@ def key_person_enrol(
         if item.category == Category.PREGNANT and item.due_date is None:
             raise ServiceError("孕产妇须填写预产期", field="categories")
     days = cadence_days(categories=seen, risk_level=risk_level)
-    key_person = KeyPerson.objects.create(
+    if earlier is not None:
+        # Back on the ledger: the row (and its contact history) is reused, the enrolment starts again,
+        # so on-time rates count from now (the weeks of the earlier enrolment drop out of them).
+        earlier.categories.all().delete()
+        earlier.guardians.all().delete()
+        KeyPerson.objects.filter(pk=earlier.pk).update(created_at=timezone.now())
+    key_person, _created = KeyPerson.objects.update_or_create(
         resident=resident,
-        unit_path=resident.unit_path,
-        risk_level=risk_level,
-        needs_note=needs_note.strip()[:500],
-        responsible=responsible,
-        backup=backup,
-        cadence_days=days,
-        next_contact_due=timezone.localdate(),
+        defaults={
+            "unit_path": resident.unit_path,
+            "risk_level": risk_level,
+            "needs_note": needs_note.strip()[:500],
+            "responsible": responsible,
+            "backup": backup,
+            "cadence_days": days,
+            "next_contact_due": timezone.localdate(),
+            "is_active": True,
+            "left_at": None,
+            "left_reason": "",
+            "emergency_at": None,
+        },
     )
     KeyPersonCategory.objects.bulk_create(
         KeyPersonCategory(
@@ -147,6 +160,33 @@ def key_person_reassign(
         detail={"from": list(previous), "to": new},
     )
     return key_person
+
+
+@transaction.atomic
+def key_person_remove(*, actor: Any, key_person: KeyPerson, reason: str) -> KeyPerson:
+    """Take a person off the ledger (moved away, recovered, died …) with the reason; audited.
+
+    They leave every worklist at once; their contacts stay, and on-time rates still count the weeks
+    before they left.
+    """
+    require_capability(actor, Capability.MANAGE_CARE, key_person.unit_path)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("请填写移出原因", field="reason")
+    if len(reason) > 200:
+        raise ServiceError("移出原因不能超过200字", field="reason")
+    locked = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
+    if not locked.is_active:
+        raise ServiceError("该人员已不在重点人员台账中", field="key_person")
+    locked.is_active = False
+    locked.left_at = timezone.now()
+    locked.left_reason = reason
+    locked.emergency_at = None
+    locked.save(update_fields=["is_active", "left_at", "left_reason", "emergency_at", "updated_at"])
+    audit_record(
+        actor=actor, action="key_person.remove", obj=locked, unit_path=locked.unit_path, reason=reason
+    )
+    return locked
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("residents/<int:resident_id>/enrol/", ledger_views.enrol, name="key-person-enrol"),
     path("key-persons/<int:key_person_id>/reassign/", ledger_views.reassign, name="key-person-reassign"),
+    path("key-persons/<int:key_person_id>/remove/", ledger_views.remove, name="key-person-remove"),
     path("sweeps/", sweep_views.sweep_list, name="sweep-list"),
     path("sweeps/<int:sweep_id>/", sweep_views.sweep_detail, name="sweep-detail"),
     path(

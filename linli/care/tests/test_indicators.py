@@ -196,3 +196,50 @@ def test_a_period_is_widened_to_whole_weeks_that_have_ended():
     ]
     assert period_between(today, today, today=today).is_empty
     assert _grid_rate(period_between(today, today, today=today)) == (0, 0)
+
+
+def test_a_person_taken_off_the_ledger_counts_for_the_weeks_before(persona):
+    from linli.care.services import key_person_remove
+
+    person = _key_person(persona, 41)
+    _contacts(persona, person, _at(WEEK_1, 10))
+    key_person_remove(actor=persona("nanqiao"), key_person=person, reason="已迁往外区居住")
+    # Left on the Wednesday of week two: week one counts (on time), week two does not count at all.
+    KeyPerson.objects.filter(pk=person.pk).update(left_at=_at(WEEK_2 + datetime.timedelta(days=2), 12))
+    assert _grid_rate() == (1, 1)
+    # Had they left after week two ended, both weeks count, and week two was missed.
+    KeyPerson.objects.filter(pk=person.pk).update(left_at=_at(WEEK_2 + datetime.timedelta(days=8), 12))
+    assert _grid_rate() == (2, 1)
+    # Left before the period began: not counted.
+    KeyPerson.objects.filter(pk=person.pk).update(left_at=_at(WEEK_1 - datetime.timedelta(days=1), 12))
+    assert _grid_rate() == (0, 0)
+
+
+def test_remove_and_enrol_again(persona):
+    from linli.audit.models import AuditEvent
+    from linli.care.selectors import contacts_due
+    from linli.care.services import key_person_remove
+    from linli.core.errors import ServiceError
+
+    person = _key_person(persona, 42)
+    with pytest.raises(ServiceError, match="请填写移出原因"):
+        key_person_remove(actor=persona("nanqiao"), key_person=person, reason=" ")
+    with pytest.raises(ServiceError, match="权限"):
+        key_person_remove(actor=persona("grid-nq"), key_person=person, reason="康复")
+    key_person_remove(actor=persona("nanqiao"), key_person=person, reason="已康复")
+    person.refresh_from_db()
+    assert not person.is_active and person.left_reason == "已康复" and person.left_at is not None
+    assert AuditEvent.objects.filter(action="key_person.remove", object_id=str(person.pk)).exists()
+    assert person not in contacts_due(user=persona("nanqiao"), on=datetime.date(2030, 1, 1))
+    with pytest.raises(ServiceError, match="已不在"):
+        key_person_remove(actor=persona("nanqiao"), key_person=person, reason="再次")
+    # Back on the ledger: the same row, active again, categories as now given, counted from now.
+    again = key_person_enrol(
+        actor=persona("nanqiao"), resident=person.resident, categories=[CategoryInput("empty_nest")]
+    )
+    assert again.pk == person.pk and again.is_active and again.left_at is None
+    assert list(again.categories.values_list("category", flat=True)) == ["empty_nest"]
+    with pytest.raises(ServiceError, match="已在重点人员台账中"):
+        key_person_enrol(
+            actor=persona("nanqiao"), resident=person.resident, categories=[CategoryInput("empty_nest")]
+        )
