@@ -162,6 +162,8 @@ class DisputeCheck(models.Model):
     )
     checked_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
     note = models.CharField(_("回访情况"), max_length=500, blank=True)
+    # Set by `linli tick` when the owner was reminded that the check is due (once).
+    reminded_on = models.DateField(_("提醒日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("协议回访")
@@ -267,6 +269,9 @@ class Hazard(models.Model):
     deadline = models.DateField(_("整改期限"))
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.OPEN)
     cleared_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    # Set by `linli tick` when the deadline passed with the hazard still open and people were told (once
+    # per deadline: a re-check that sets a new deadline clears it).
+    overdue_notified_on = models.DateField(_("逾期提醒日期"), null=True, blank=True)
     contact = models.ForeignKey(
         "care.Contact",
         verbose_name=_("联系记录"),

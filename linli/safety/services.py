@@ -473,7 +473,8 @@ def hazard_recheck(
         if new_deadline < timezone.localdate():
             raise ServiceError("新的整改期限不能早于今天", field="new_deadline")
         locked.deadline = new_deadline
-        fields.append("deadline")
+        locked.overdue_notified_on = None
+        fields += ["deadline", "overdue_notified_on"]
     recheck = HazardRecheck.objects.create(
         hazard=locked, checked_at=checked_at, checked_by=actor, cleared=cleared, note=note,
         new_deadline=new_deadline,
@@ -485,3 +486,59 @@ def hazard_recheck(
     )  # fmt: skip
     hazard.state, hazard.cleared_on, hazard.deadline = locked.state, locked.cleared_on, locked.deadline
     return recheck
+
+
+def dispute_checks_remind(*, today: datetime.date | None = None) -> int:
+    """Remind each dispute's owner once that a check of its agreement is due (run by `linli tick`).
+
+    Each check is claimed with a conditional update, so two ticks never remind twice.
+    """
+    today = today or timezone.localdate()
+    due = DisputeCheck.objects.filter(
+        state=DisputeCheck.State.PENDING, due_on__lte=today, reminded_on__isnull=True
+    ).select_related("dispute", "dispute__owner")[:500]
+    reminded = 0
+    for check in due:
+        with transaction.atomic():
+            claimed = DisputeCheck.objects.filter(pk=check.pk, reminded_on__isnull=True).update(
+                reminded_on=today
+            )
+            if claimed != 1:
+                continue
+            owner = check.dispute.owner
+            if owner is not None:
+                notify(
+                    recipient=owner,
+                    text=f"矛盾纠纷“{_headline(check.dispute)}”的调解协议已满{check.days_after}天，请回访协议履行情况。",
+                    unit_path=check.unit_path,
+                    phone=owner.phone,
+                )
+            reminded += 1
+    return reminded
+
+
+def hazards_remind_overdue(*, today: datetime.date | None = None) -> int:
+    """Tell whoever recorded a hazard, and the community officer, once its deadline passed unrectified."""
+    today = today or timezone.localdate()
+    due = Hazard.objects.filter(
+        state=Hazard.State.OPEN, deadline__lt=today, overdue_notified_on__isnull=True
+    ).select_related("recorded_by")[:500]
+    told = 0
+    for hazard in due:
+        with transaction.atomic():
+            claimed = Hazard.objects.filter(pk=hazard.pk, overdue_notified_on__isnull=True).update(
+                overdue_notified_on=today
+            )
+            if claimed != 1:
+                continue
+            text = (
+                f"隐患“{hazard.description[:30]}”已超过整改期限（{hazard.deadline:%Y-%m-%d}），"
+                "请督促整改并复查。"
+            )
+            recipients = {hazard.recorded_by, community_officer_of(path=hazard.unit_path)} - {None}
+            for user in recipients:
+                notify(
+                    recipient=user, text=text, unit_path=hazard.unit_path, phone=getattr(user, "phone", "")
+                )
+            told += 1
+    return told

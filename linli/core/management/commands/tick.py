@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 # (label, "module:function"): each function takes no arguments and returns how many rows it handled.
 JOBS = [
     ("超时诉求自动上报", "linli.needs.services:requests_escalate_overdue"),
+    ("协议回访提醒", "linli.safety.services:dispute_checks_remind"),
+    ("隐患逾期提醒", "linli.safety.services:hazards_remind_overdue"),
     ("通知重试", "linli.notify.services:notifications_retry_due"),
 ]
 
