@@ -90,19 +90,26 @@ def api_for(db: None) -> Callable[[str], Client]:
     return make
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium through Playwright; a skip without it, a failure on CI (CI=true)."""
+@pytest.fixture(scope="session")
+def _chromium_ready() -> None:
+    """Skip the browser tests without Debian's Chromium; on CI (CI=true) its absence is a failure."""
     import os
 
-    from linli.core.tests.browser_support import chromium_missing_reason, launch_chromium
+    from linli.core.tests.browser_support import chromium_missing_reason
 
     reason = chromium_missing_reason()
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(f"browser tests cannot run on CI: {reason}", pytrace=False)
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser(_chromium_ready: None) -> Iterator[Any]:
+    """Debian's Chromium through Playwright, one per test module."""
     from playwright.sync_api import sync_playwright
+
+    from linli.core.tests.browser_support import launch_chromium
 
     with sync_playwright() as p:
         chromium = launch_chromium(p)
@@ -112,11 +119,14 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture(scope="module")
-def base_url(browser: Any) -> Iterator[str]:
-    """A real `linli serve` with the demo loaded, one per browser test module."""
+@pytest.fixture(scope="session")
+def base_url(_chromium_ready: None) -> Iterator[str]:
+    """One real `linli serve` with the demo loaded, shared by every browser test module of the run.
+
+    Starting a server costs about 20 s (migrate and the demo); the journeys use different people and
+    places, and each asserts on what it changed itself, so one server serves them all.
+    """
     from linli.core.tests.browser_support import linli_server
 
-    # Depends on `browser` so that a missing Chromium skips before a server is started.
     with linli_server() as url:
         yield url
