@@ -113,20 +113,6 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_default_timezone())
 
 
-def _scope_q(field: str, roots: list[str]) -> Q:
-    """One index range over the roots' nearest common ancestor when they have one (callers bucket the
-    rows exactly); 300 OR'ed ranges cost more than the extra rows of a station or a district."""
-    split = [r.split(paths.SEPARATOR) for r in roots]
-    common: list[str] = []
-    for segments in zip(*split, strict=False):
-        if len(set(segments)) > 1:
-            break
-        common.append(segments[0])
-    if common:
-        return paths.subtree_q(field, paths.SEPARATOR.join(common))
-    return paths.any_subtree_q(field, roots)
-
-
 def _tally(
     roots: list[str], period: Period, key_of: Callable[[str, int | None], _Key | None]
 ) -> dict[_Key, list[int]]:
@@ -147,7 +133,7 @@ def _tally(
     # On the ledger now, or taken off it after the period began (their earlier weeks still count).
     on_ledger = Q(is_active=True) | Q(left_at__gte=begins)
     people = KeyPerson.objects.filter(
-        _scope_q("unit_path", roots), on_ledger, created_at__lt=ends
+        paths.covering_q("unit_path", roots), on_ledger, created_at__lt=ends
     ).values_list("id", "unit_path", "responsible_id", "cadence_days", "created_at", "left_at")
     # id -> (key, required contacts, index of the first week on the ledger, index past the last)
     counted: dict[int, tuple[_Key, int, int, int]] = {}
@@ -173,7 +159,7 @@ def _tally(
     }
     weeks = (
         Contact.objects.filter(
-            _scope_q("key_person__unit_path", roots),
+            paths.covering_q("key_person__unit_path", roots),
             Q(key_person__is_active=True) | Q(key_person__left_at__gte=begins),
             reached=True,
             occurred_at__gte=begins,

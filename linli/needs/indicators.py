@@ -91,20 +91,6 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_default_timezone())
 
 
-def _range_q(field: str, roots: list[str]) -> Q:
-    """One index range over the roots' nearest common ancestor when they have one (rows are bucketed
-    exactly afterwards); a district's 300 OR'ed ranges cost more than the few extra rows."""
-    split = [root.split(paths.SEPARATOR) for root in roots]
-    common: list[str] = []
-    for segments in zip(*split, strict=False):
-        if len(set(segments)) > 1:
-            break
-        common.append(segments[0])
-    if common:
-        return paths.subtree_q(field, paths.SEPARATOR.join(common))
-    return paths.any_subtree_q(field, roots)
-
-
 def request_rates(*, units: list[Unit], start: datetime.date, end: datetime.date) -> list[RequestRates]:
     """The figures of each unit (the caller has accessed them, e.g. the children of a station), in order.
 
@@ -130,7 +116,7 @@ def request_rates(*, units: list[Unit], start: datetime.date, end: datetime.date
         # One row per path where requests arose (grids, communities), not per unit asked for.
         rows = (
             Request.objects.filter(
-                _range_q("unit_path", unit_paths),
+                paths.covering_q("unit_path", unit_paths),
                 created_at__gte=_local_midnight(start),
                 created_at__lt=_local_midnight(end + datetime.timedelta(days=1)),
             )

@@ -65,3 +65,20 @@ def test_subtree_query_is_one_index_range_scan():
             plan = " ".join(row[0] for row in cursor.fetchall())
             assert "Index" in plan, plan
             assert "Filter" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_covering_range_holds_every_root_in_one_range_when_they_share_an_ancestor():
+    communities = ["310120.01.001", "310120.01.002", "310120.09.001"]
+    covered = set(Unit.objects.filter(paths.covering_q("path", communities)).values_list("path", flat=True))
+    exact = set(Unit.objects.filter(paths.any_subtree_q("path", communities)).values_list("path", flat=True))
+    assert exact < covered
+    assert covered == set(
+        Unit.objects.filter(paths.subtree_q("path", "310120")).values_list("path", flat=True)
+    )
+    # Roots of two districts share nothing: one range per root, exactly their subtrees.
+    apart = ["310120.01.001", "150623.01.001"]
+    assert set(Unit.objects.filter(paths.covering_q("path", apart)).values_list("path", flat=True)) == set(
+        Unit.objects.filter(paths.any_subtree_q("path", apart)).values_list("path", flat=True)
+    )
+    assert not Unit.objects.filter(paths.covering_q("path", [])).exists()

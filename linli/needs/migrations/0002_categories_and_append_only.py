@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import migrations
 
+from linli.core.append_only import append_only
+
 # code, name, default urgency, hours per level (None: by urgency), outside competent body, description
 CATEGORIES = [
     ("supply_delivery", "物资配送", "normal", None, "", "生活物资专线配送"),
@@ -22,47 +24,6 @@ CATEGORIES = [
     ("escort", "跨区护送", "high", None, "刑侦支队、交警支队", "跨区护送人员或物资"),
     ("other", "其他", "normal", None, "", "其他诉求"),
 ]
-
-SQLITE_CREATE = [
-    """
-    CREATE TRIGGER needs_event_no_update BEFORE UPDATE ON needs_requestevent
-    BEGIN SELECT RAISE(ABORT, 'request events are append-only'); END;
-    """,
-    """
-    CREATE TRIGGER needs_event_no_delete BEFORE DELETE ON needs_requestevent
-    BEGIN SELECT RAISE(ABORT, 'request events are append-only'); END;
-    """,
-]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS needs_event_no_update;",
-    "DROP TRIGGER IF EXISTS needs_event_no_delete;",
-]
-POSTGRES_CREATE = [
-    """
-    CREATE OR REPLACE FUNCTION needs_event_refuse_change() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION 'request events are append-only' USING ERRCODE = 'insufficient_privilege';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    """
-    CREATE TRIGGER needs_event_no_update_or_delete BEFORE UPDATE OR DELETE ON needs_requestevent
-    FOR EACH ROW EXECUTE FUNCTION needs_event_refuse_change();
-    """,
-]
-POSTGRES_DROP = [
-    "DROP TRIGGER IF EXISTS needs_event_no_update_or_delete ON needs_requestevent;",
-    "DROP FUNCTION IF EXISTS needs_event_refuse_change();",
-]
-
-
-def _sql(statements_by_vendor: dict[str, list[str]]) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
 
 def add_categories(apps: Any, schema_editor: Any) -> None:
     category = apps.get_model("needs", "RequestCategory")
@@ -85,8 +46,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(add_categories, migrations.RunPython.noop),
-        migrations.RunPython(
-            _sql({"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}),
-            _sql({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
-        ),
+        append_only("needs_requestevent", "needs_event", "request events are append-only"),
     ]
