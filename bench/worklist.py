@@ -13,7 +13,8 @@ communities, 2,465 grids, the personas), then synthetic rows written raw into th
   residents     spread evenly over Fengxian's grids, with unique well-formed ID numbers;
   key persons   every (N/K)-th resident, paired with the grid's grid worker or squad leader (1% nobody),
                 risk low/medium/high, cadence 3, 7 or 14 days, next contact due from 30 days ago to
-                10 days ahead, one in 400 with an open emergency, 2% off the ledger;
+                10 days ahead, one in 400 with an open emergency, 2% taken off the ledger at some time
+                in the history;
   contacts      in time order over the last D days (as they would have been logged), each with a random
                 key person, 90% reached;
 
@@ -162,10 +163,12 @@ def key_person_rows(
         emergency = stamps(now - rnd.random() * 3 * day) if rnd.random() < 1 / 400 else None
         created = stamps(now - (history_days + 7 + rnd.randrange(120)) * day)
         active = 1 if rnd.random() >= 0.02 else 0
+        # Those off the ledger left at some point of the history (their weeks before still count).
+        left = None if active else stamps(now - rnd.random() * history_days * day)
         recorders.append(responsible or (ids[0] if ids else fallback_user))
         yield (
             p + 1, grid, risk, "", cadence, due.isoformat(), stamps(last), emergency, active, created,
-            stamps(now), backup, resident_id, responsible,
+            stamps(now), backup, resident_id, responsible, left, "" if active else "迁出本区",
         )  # fmt: skip
 
 
@@ -174,6 +177,7 @@ _EPOCH = datetime.datetime(1970, 1, 1)
 KEY_PERSON_COLUMNS = (
     "id", "unit_path", "risk_level", "needs_note", "cadence_days", "next_contact_due", "last_contact_at",
     "emergency_at", "is_active", "created_at", "updated_at", "backup_id", "resident_id", "responsible_id",
+    "left_at", "left_reason",
 )  # fmt: skip
 
 
@@ -386,15 +390,15 @@ def bare_table(root: str, begins: datetime.datetime, ends: datetime.datetime) ->
     ends_value = connection.ops.adapt_datetimefield_value(ends)
     return [
         (
-            "SELECT count(*) FROM care_keyperson WHERE unit_path >= %s AND unit_path < %s AND is_active"
-            " AND created_at < %s",
-            [root, root + "/", ends_value],
+            "SELECT count(*) FROM care_keyperson WHERE unit_path >= %s AND unit_path < %s"
+            " AND (is_active OR left_at >= %s) AND created_at < %s",
+            [root, root + "/", begins_value, ends_value],
         ),
         (
             "SELECT count(*) FROM care_contact c JOIN care_keyperson k ON k.id = c.key_person_id"
-            " WHERE k.unit_path >= %s AND k.unit_path < %s AND k.is_active AND c.reached"
+            " WHERE k.unit_path >= %s AND k.unit_path < %s AND (k.is_active OR k.left_at >= %s) AND c.reached"
             " AND c.occurred_at >= %s AND c.occurred_at < %s",
-            [root, root + "/", begins_value, ends_value],
+            [root, root + "/", begins_value, begins_value, ends_value],
         ),
     ]
 
