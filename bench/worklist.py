@@ -396,9 +396,9 @@ def bare_table(root: str, begins: datetime.datetime, ends: datetime.datetime) ->
         ),
         (
             "SELECT count(*) FROM care_contact c JOIN care_keyperson k ON k.id = c.key_person_id"
-            " WHERE k.unit_path >= %s AND k.unit_path < %s AND (k.is_active OR k.left_at >= %s) AND c.reached"
+            " WHERE k.unit_path >= %s AND k.unit_path < %s AND c.reached"
             " AND c.occurred_at >= %s AND c.occurred_at < %s",
-            [root, root + "/", begins_value, begins_value, ends_value],
+            [root, root + "/", begins_value, ends_value],
         ),
     ]
 

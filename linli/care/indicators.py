@@ -158,9 +158,10 @@ def _tally(
         for i, (start, end) in enumerate(zip([begins, *week_ends[:-1]], week_ends, strict=True))
     }
     weeks = (
+        # Who is counted was settled above: contacts of anyone else are skipped in Python, which costs
+        # less than asking the database to re-check the ledger dates of every contact's person.
         Contact.objects.filter(
             paths.covering_q("key_person__unit_path", roots),
-            Q(key_person__is_active=True) | Q(key_person__left_at__gte=begins),
             reached=True,
             occurred_at__gte=begins,
             occurred_at__lt=ends,

@@ -84,7 +84,7 @@ class KeyPerson(models.Model):
         indexes = [
             # contacts_due for a grid, community or station: a range on unit_path, ordered by due date.
             models.Index(
-                fields=["unit_path", "next_contact_due"],
+                fields=["unit_path", "next_contact_due", "emergency_at"],
                 name="key_person_due",
                 condition=models.Q(is_active=True),
             ),
