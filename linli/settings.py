@@ -101,7 +101,8 @@ def _database() -> dict[str, object]:
         # JIT compiling pays off for hour-long analytics, not for linli's queries: a district's on-time
         # table spent 60 of its 850 ms compiling. Sorts of a few tens of thousands of groups stay in
         # memory with 16 MB. Both only for linli's own sessions; URL options may add more.
-        options = dict(config.get("OPTIONS") or {})
+        existing = config.get("OPTIONS")
+        options: dict[str, object] = dict(existing) if isinstance(existing, dict) else {}
         options["options"] = " ".join(
             filter(None, [str(options.get("options", "")), "-c jit=off -c work_mem=16MB"])
         )
