@@ -34,7 +34,31 @@ def test_token_for_good_credentials_and_401_otherwise(client):
 def test_token_body_must_be_well_formed(client):
     response = client.post("/api/v1/auth/token", {"username": "grid-nq"}, content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["detail"] == "请求数据有误"
+    body = response.json()
+    assert body["detail"] == "请求数据有误：password 缺少必填字段"
+    assert body["errors"] == [{"loc": ["body", "payload", "password"], "msg": "缺少必填字段"}]
+    response = client.post(
+        "/api/v1/auth/token", {"username": 7, "password": []}, content_type="application/json"
+    )
+    assert [e["msg"] for e in response.json()["errors"]] == ["应为文本", "应为文本"]
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        ({"type": "missing"}, "缺少必填字段"),
+        ({"type": "int_parsing"}, "应为整数"),
+        ({"type": "string_too_long", "ctx": {"max_length": 50}}, "不能超过 50 个字"),
+        ({"type": "literal_error", "ctx": {"expected": "'a' or 'b'"}}, "取值无效，可选：'a' or 'b'"),
+        ({"type": "value_error", "msg": "Value error, 类别无效"}, "类别无效"),
+        ({"type": "greater_than_equal", "ctx": {}}, "不能小于"),
+        ({"type": "something_new"}, "取值无效"),
+    ],
+)
+def test_validation_messages_are_chinese(error, message):
+    from linli.api.main import chinese_message
+
+    assert chinese_message(error) == message
 
 
 @pytest.mark.parametrize("header", [None, "Bearer ll_not-a-token", "Bearer ", "Basic abc"])
