@@ -47,6 +47,16 @@ class KeyPerson(models.Model):
     risk_level = models.CharField(
         _("风险等级"), max_length=6, choices=RiskLevel.choices, default=RiskLevel.LOW
     )
+    # 0 high, 1 medium, 2 low: computed by the database, so that worklists sort on a plain column.
+    risk_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(risk_level="high", then=models.Value(0)),
+            models.When(risk_level="medium", then=models.Value(1)),
+            default=models.Value(2),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
     needs_note = models.CharField(_("需求说明"), max_length=500, blank=True)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,26 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from linli.accounts.models import Membership, User
 from linli.accounts.roles import ROLE_CAPABILITIES, Capability
 from linli.accounts.selectors import scope_for
 from linli.audit.services import audit_record
-from linli.care.models import Contact, Guardian, KeyPerson, RiskLevel
+from linli.care.models import Contact, Guardian, KeyPerson
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
-
-_RISK_ORDER = Case(
-    When(risk_level=RiskLevel.HIGH, then=Value(0)),
-    When(risk_level=RiskLevel.MEDIUM, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 def key_persons_visible_to(*, user: Any) -> QuerySet[KeyPerson]:
@@ -76,7 +69,7 @@ def contacts_due(
     # (key_person_due) instead of joining every due person of a district before the LIMIT; the page's
     # residents and members are then two lookups by primary key.
     return queryset.prefetch_related("resident", "responsible").order_by(
-        F("emergency_at").desc(nulls_last=True), "next_contact_due", _RISK_ORDER, "id"
+        F("emergency_at").desc(nulls_last=True), "next_contact_due", "risk_rank", "id"
     )
 
 
@@ -85,7 +78,7 @@ def key_persons_without_member(*, user: Any, unit: Unit | None = None) -> QueryS
     queryset = key_persons_visible_to(user=user).filter(responsible__isnull=True)
     if unit is not None:
         queryset = queryset.filter(paths.subtree_q("unit_path", unit.path))
-    return queryset.select_related("resident").order_by(_RISK_ORDER, "unit_path", "id")
+    return queryset.select_related("resident").order_by("risk_rank", "unit_path", "id")
 
 
 # Pages and API of the ledger: units, rows as lists show them, histories, counts.
