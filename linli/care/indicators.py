@@ -5,10 +5,11 @@ the period, counted for a person on the ledger by that Monday. The week is on ti
 ceil(7 / cadence_days) reached contacts, and at least one: weekly people need one, people on a three-day
 cadence three. A contact that reached nobody does not count.
 
-Two queries per table whatever its size: the people (with their enrolment date and cadence), and their
-reached contacts counted per person and week in SQL. Weeks are bucketed by comparing `occurred_at` with
-the instants at which Shanghai's Mondays begin, computed in Python: plain comparisons that SQLite and
-PostgreSQL evaluate alike (SQLite would run TruncWeek's time zone conversion in Python for every row).
+Three queries per table whatever its size: the people (with their enrolment date and cadence), the
+size of the ledger, and the reached contacts counted per person and week in SQL. Weeks are bucketed by
+comparing `occurred_at` with the instants at which Shanghai's Mondays begin, computed in Python: plain
+comparisons that SQLite and PostgreSQL evaluate alike (SQLite would run TruncWeek's time zone conversion
+in Python for every row).
 People are bucketed into units or members in one pass in Python.
 
 A person taken off the ledger counts for the weeks that ended before they left (`left_at`). Limits of
@@ -116,7 +117,7 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 def _tally(
     roots: list[str], period: Period, key_of: Callable[[str, int | None], _Key | None]
 ) -> dict[_Key, list[int]]:
-    """{key: [person_weeks, on_time]} over the key persons under `roots` (two queries).
+    """{key: [person_weeks, on_time]} over the key persons under `roots` (three queries).
 
     `key_of(unit_path, responsible_id)` buckets a person, or drops it with None.
     """
@@ -150,33 +151,32 @@ def _tally(
         counted[pk] = (key, required_contacts(cadence), first, last)
         totals.setdefault(key, [0, 0])[0] += last - first
 
-    # One row per person, one filtered count per week: grouping by person alone lets the database walk
-    # the partial index contact_reached (key person, time) in order, where grouping by person and a
-    # computed week would sort every contact of the period first.
+    # One row per person with running counts, one comparison each: "reached before the end of week i"
+    # (the last is every row, as the period bounds the query); a week's count is the difference of two
+    # neighbours. key_person_id is counted (never null) rather than id: the index contact_reached_period
+    # (time, key person) then holds everything the query reads.
     counts = {
-        f"w{i}": Count("id", filter=Q(occurred_at__gte=start, occurred_at__lt=end))
-        for i, (start, end) in enumerate(zip([begins, *week_ends[:-1]], week_ends, strict=True))
+        f"upto{i}": Count("key_person_id", filter=Q(occurred_at__lt=end))
+        for i, end in enumerate(week_ends[:-1])
     }
+    counts[f"upto{len(week_ends) - 1}"] = Count("key_person_id")
+    contacts = Contact.objects.filter(reached=True, occurred_at__gte=begins, occurred_at__lt=ends)
+    # Who is counted was settled above, and contacts of anyone else are skipped in Python. When the
+    # units asked for hold most of the ledger (a district's table), counting every contact of the period
+    # costs less than joining each to its person to check the unit; for a station's, the join pays.
+    ledger = KeyPerson.objects.filter(on_ledger, created_at__lt=ends).count()
+    if len(counted) * 2 < ledger:
+        contacts = contacts.filter(paths.covering_q("key_person__unit_path", roots))
     weeks = (
-        # Who is counted was settled above: contacts of anyone else are skipped in Python, which costs
-        # less than asking the database to re-check the ledger dates of every contact's person.
-        Contact.objects.filter(
-            paths.covering_q("key_person__unit_path", roots),
-            reached=True,
-            occurred_at__gte=begins,
-            occurred_at__lt=ends,
-        )
-        .values("key_person_id")
-        .annotate(**counts)
-        .values_list("key_person_id", *counts)
-        .order_by()
+        contacts.values("key_person_id").annotate(**counts).values_list("key_person_id", *counts).order_by()
     )
     # Plain fetches, not .iterator(): on PostgreSQL an iterator is a server-side cursor, which the
     # planner optimises for its first rows (a nested loop over every contact) rather than for all.
-    for pk, *per_week in weeks:
+    for pk, *running in weeks:
         person = counted.get(pk)
         if person is None:
             continue
+        per_week = [n - (running[i - 1] if i else 0) for i, n in enumerate(running)]
         key, required, first, last = person
         totals[key][1] += sum(
             1 for index, n in enumerate(per_week) if first <= index < last and n >= required
@@ -187,7 +187,7 @@ def _tally(
 def on_time_rates(*, units: list[Unit], period: Period) -> list[OnTimeRate]:
     """The rate of each unit (the caller has accessed them), e.g. the children of a station.
 
-    The units must not lie inside one another; two queries whatever their number.
+    The units must not lie inside one another; three queries whatever their number.
     """
     unit_paths = sorted(u.path for u in units)
     if paths.collapse(unit_paths) != unit_paths:

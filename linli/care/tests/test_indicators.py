@@ -136,14 +136,14 @@ def test_people_off_the_ledger_do_not_count(persona):
     assert rate.rate is None
 
 
-def test_rates_of_the_grids_of_a_community_in_two_queries(persona, django_assert_num_queries):
+def test_rates_of_the_grids_of_a_community_in_three_queries(persona, django_assert_num_queries):
     first = _key_person(persona, 7)
     _contacts(persona, first, _at(WEEK_1, 9), _at(WEEK_2, 9))
     for n in range(3):
         second = _key_person(persona, 8 + n, path=NQ_GRID_2, member=None)
         _contacts(persona, second, _at(WEEK_1, 9))
     grids = list(Unit.objects.filter(parent__code=NQ_COMMUNITY).order_by("path"))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         rates = on_time_rates(units=grids, period=TWO_WEEKS)
     by_code = {r.unit.code: (r.person_weeks, r.on_time) for r in rates if r.unit is not None}
     assert by_code[NQ_GRID] == (2, 2)
@@ -243,3 +243,15 @@ def test_remove_and_enrol_again(persona):
         key_person_enrol(
             actor=persona("nanqiao"), resident=person.resident, categories=[CategoryInput("empty_nest")]
         )
+
+
+def test_a_small_part_of_the_ledger_is_counted_the_same_with_the_join(persona):
+    """A unit holding less than half the ledger filters contacts by unit in SQL; the figures agree."""
+    person = _key_person(persona, 51)
+    _contacts(persona, person, _at(WEEK_1, 9))
+    for n in range(3):
+        other = _key_person(persona, 52 + n, path=NQ_GRID_2, member=None)
+        _contacts(persona, other, _at(WEEK_1, 9), _at(WEEK_2, 9))
+    assert _grid_rate() == (2, 1)
+    [second] = on_time_rates(units=[Unit.objects.get(code=NQ_GRID_2)], period=TWO_WEEKS)
+    assert (second.person_weeks, second.on_time) == (6, 6)
