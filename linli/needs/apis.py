@@ -28,9 +28,10 @@ from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.needs import indicators, services
-from linli.needs.models import Request, RequestCategory, RequestEvent
+from linli.needs.models import Request, RequestEvent
 from linli.needs.selectors import (
     QUEUES,
+    active_category,
     allowed_actions,
     get_request_for_user,
     get_typical_candidate,
@@ -494,7 +495,7 @@ def request_create(request: HttpRequest, body: RequestIn) -> Status[dict[str, An
     user = request.user
     _require_handling(user)
     try:
-        category = RequestCategory.objects.filter(code=body.category, is_active=True).first()
+        category = active_category(body.category)
         if category is None:
             raise ServiceError("诉求类别无效或已停用", field="category")
         address = None

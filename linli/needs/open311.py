@@ -29,7 +29,7 @@ from linli.accounts.services import api_token_user
 from linli.core.errors import ServiceError
 from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory
-from linli.needs.selectors import can_file, requests_visible_to
+from linli.needs.selectors import active_categories, active_category, can_file, requests_visible_to
 from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
 from linli.registry.selectors import addresses_visible_to
@@ -215,7 +215,7 @@ def _file(user: Any, params: Any) -> list[dict[str, Any]]:
     code = (params.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, "缺少 service_code（诉求类别编码）")
-    category = RequestCategory.objects.filter(code=code, is_active=True).first()
+    category = active_category(code)
     if category is None:
         raise Open311Error(404, f"未知的服务类别：{code}")
     description = (params.get("description") or "").strip()
@@ -259,7 +259,7 @@ def services_list(request: HttpRequest) -> HttpResponse:
     """GET services.json: the active request categories."""
     if request.method != "GET":
         return _error(405, "该地址只支持 GET")
-    categories = RequestCategory.objects.filter(is_active=True).order_by("sort_order", "id")
+    categories = active_categories()
     return _json(
         [
             {

@@ -1,8 +1,5 @@
-"""Reads the request pages need beyond `selectors`: the units a user files in, the route's last step,
-deadline wording, the rating link, the public grid page and the published typical cases.
-
-Each takes the user (or an object the caller has already accessed through a selector) like a selector.
-"""
+"""What the request pages show beyond the selectors: deadline wording, unit labels, the rating link and
+its QR code. Reads that decide who sees what live in `selectors`."""
 
 from __future__ import annotations
 
@@ -10,62 +7,12 @@ import datetime
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from linli.accounts.roles import ROLE_CAPABILITIES, Capability
-from linli.accounts.selectors import scope_for
-from linli.core import paths
-from linli.needs.models import Request, RequestAttachment, RequestCategory
+from linli.needs.models import Request
 from linli.org.models import Unit
-
-_RATING_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-FILING_KINDS = (Unit.Kind.COMMUNITY, Unit.Kind.GRID)
-
-
-def active_categories() -> list[RequestCategory]:
-    return list(RequestCategory.objects.filter(is_active=True).order_by("sort_order", "id"))
-
-
-def _filing_roots(user: Any) -> list[str]:
-    return paths.collapse(
-        g.path
-        for g in scope_for(user).grants
-        if g.unit_kind in Unit.GEOGRAPHIC_KINDS
-        and Capability.HANDLE_REQUESTS in ROLE_CAPABILITIES.get(g.role, frozenset())
-    )
-
-
-def may_file_anywhere(user: Any) -> bool:
-    return bool(_filing_roots(user))
-
-
-def fileable_units(*, user: Any, limit: int) -> list[Unit] | None:
-    """Communities and grids the user may file requests in, by path; None when there are more than
-    `limit` (a district's thousands of grids make no usable list: the form asks for the code instead)."""
-    roots = _filing_roots(user)
-    if not roots:
-        return []
-    units = list(
-        Unit.objects.filter(paths.any_subtree_q("path", roots), kind__in=FILING_KINDS, is_active=True)
-        .select_related("parent")
-        .order_by("path")[: limit + 1]
-    )
-    return None if len(units) > limit else units
-
-
-def fileable_unit(*, user: Any, code: str) -> Unit | None:
-    """One unit by code where the user may file; None when absent or not theirs."""
-    unit = Unit.objects.select_related("parent").filter(code=code, is_active=True).first()
-    if unit is None or unit.kind not in FILING_KINDS:
-        return None
-    if not scope_for(user).can(Capability.HANDLE_REQUESTS, unit.path):
-        return None
-    return unit
 
 
 def unit_at(path: str) -> Unit | None:
@@ -113,35 +60,6 @@ def rating_url(request: Request, *, base_url: str) -> str:
     return f"{(settings.LINLI_PUBLIC_BASE_URL or base_url).rstrip('/')}/r/{request.rating_token}"
 
 
-def request_for_rating(token: str) -> Request | None:
-    """The solved request a rating link belongs to; None for an unknown, used or malformed link."""
-    if not _RATING_TOKEN.match(token):
-        return None
-    return (
-        Request.objects.select_related("category")
-        .filter(rating_token=token, state=Request.State.SOLVED)
-        .first()
-    )
-
-
-def public_grid(code: str) -> Unit:
-    """The grid of a public intake page: any other unit, or an inactive grid, is "not found"."""
-    unit = (
-        Unit.objects.filter(code=code, kind=Unit.Kind.GRID, is_active=True).select_related("parent").first()
-    )
-    if unit is None:
-        raise Http404
-    return unit
-
-
-def attachment_of(request: Request, attachment_id: int) -> RequestAttachment:
-    """An attachment of a request the caller has accessed; one of another request is "not found"."""
-    found = RequestAttachment.objects.filter(pk=attachment_id, event__request=request).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def community_of(unit: Unit) -> Unit:
     """A grid's community (select_related("unit__parent") keeps this free); a community itself."""
     return unit.parent if unit.kind == Unit.Kind.GRID and unit.parent is not None else unit
@@ -152,15 +70,3 @@ def unit_label(unit: Unit) -> str:
     if unit.kind == Unit.Kind.GRID and unit.parent is not None:
         return f"{unit.parent.name}{unit.name}"
     return unit.name
-
-
-def published_cases(*, user: Any) -> QuerySet[Request]:
-    """Typical cases of the districts the user works in: title and write-up, nothing personal."""
-    districts = sorted({g.path.split(paths.SEPARATOR)[0] for g in scope_for(user).grants})
-    if not districts:
-        return Request.objects.none()
-    return (
-        Request.objects.filter(paths.any_subtree_q("unit_path", districts), is_typical=True)
-        .select_related("category")
-        .order_by("-typical_marked_at", "-id")
-    )

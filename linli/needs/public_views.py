@@ -16,7 +16,8 @@ from linli.core.errors import ServiceError
 from linli.needs import intake_guard, services
 from linli.needs.forms import PublicAskForm, RateForm
 from linli.needs.models import Channel
-from linli.needs.page_helpers import active_categories, community_of, public_grid, request_for_rating
+from linli.needs.page_helpers import community_of
+from linli.needs.selectors import active_categories, public_grid, request_for_rating
 
 
 def _private(response: HttpResponse) -> HttpResponse:

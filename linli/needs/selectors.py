@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from linli.accounts.models import User
 from linli.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from linli.accounts.selectors import scope_for
 from linli.core import paths
-from linli.needs.models import Request, RequestEvent, RequestHold
+from linli.needs.models import Request, RequestAttachment, RequestCategory, RequestEvent, RequestHold
 from linli.org.models import Unit
 
 
@@ -228,3 +229,94 @@ def get_typical_candidate(user: Any, request_id: int) -> Request:
     if found is None:
         raise Http404
     return found
+
+
+# Reads of the request pages: where a user may file, the public pages, attachments, published cases.
+
+_RATING_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+FILING_KINDS = (Unit.Kind.COMMUNITY, Unit.Kind.GRID)
+
+
+def active_categories() -> list[RequestCategory]:
+    return list(RequestCategory.objects.filter(is_active=True).order_by("sort_order", "id"))
+
+
+def active_category(code: str) -> RequestCategory | None:
+    """A category new requests may be filed in; None when unknown or switched off."""
+    return RequestCategory.objects.filter(code=code, is_active=True).first()
+
+
+def _filing_roots(user: Any) -> list[str]:
+    return paths.collapse(
+        g.path
+        for g in scope_for(user).grants
+        if g.unit_kind in Unit.GEOGRAPHIC_KINDS
+        and Capability.HANDLE_REQUESTS in ROLE_CAPABILITIES.get(g.role, frozenset())
+    )
+
+
+def may_file_anywhere(user: Any) -> bool:
+    return bool(_filing_roots(user))
+
+
+def fileable_units(*, user: Any, limit: int) -> list[Unit] | None:
+    """Communities and grids the user may file requests in, by path; None when there are more than
+    `limit` (a district's thousands of grids make no usable list: the form asks for the code instead)."""
+    roots = _filing_roots(user)
+    if not roots:
+        return []
+    units = list(
+        Unit.objects.filter(paths.any_subtree_q("path", roots), kind__in=FILING_KINDS, is_active=True)
+        .select_related("parent")
+        .order_by("path")[: limit + 1]
+    )
+    return None if len(units) > limit else units
+
+
+def fileable_unit(*, user: Any, code: str) -> Unit | None:
+    """One unit by code where the user may file; None when absent or not theirs."""
+    unit = Unit.objects.select_related("parent").filter(code=code, is_active=True).first()
+    if unit is None or unit.kind not in FILING_KINDS or not can_file(user, unit):
+        return None
+    return unit
+
+
+def request_for_rating(token: str) -> Request | None:
+    """The solved request a rating link belongs to; None for an unknown, used or malformed link."""
+    if not _RATING_TOKEN.match(token):
+        return None
+    return (
+        Request.objects.select_related("category")
+        .filter(rating_token=token, state=Request.State.SOLVED)
+        .first()
+    )
+
+
+def public_grid(code: str) -> Unit:
+    """The grid of a public intake page: any other unit, or an inactive grid, is "not found"."""
+    unit = (
+        Unit.objects.filter(code=code, kind=Unit.Kind.GRID, is_active=True).select_related("parent").first()
+    )
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def attachment_of(request: Request, attachment_id: int) -> RequestAttachment:
+    """An attachment of a request the caller has accessed; one of another request is "not found"."""
+    found = RequestAttachment.objects.filter(pk=attachment_id, event__request=request).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def published_cases(*, user: Any) -> QuerySet[Request]:
+    """Typical cases of the districts the user works in: title and write-up, nothing personal."""
+    districts = sorted({g.path.split(paths.SEPARATOR)[0] for g in scope_for(user).grants})
+    if not districts:
+        return Request.objects.none()
+    return (
+        Request.objects.filter(paths.any_subtree_q("unit_path", districts), is_typical=True)
+        .select_related("category")
+        .order_by("-typical_marked_at", "-id")
+    )

@@ -383,22 +383,18 @@ def request_handoff_response(*, actor: Any, request: Request, version: int, resp
     """Record the outside body's answer to a hand-off."""
     request = _reload(request, version)
     _require_act(actor, request)
-    if not request.events.filter(kind=RequestEvent.Kind.HANDOFF).exists():
+    handoff = request.events.filter(kind=RequestEvent.Kind.HANDOFF).order_by("-id").first()
+    if handoff is None:
         raise ServiceError("该诉求尚未移交主管部门", field="response")
     response = _text(response, field="response", what="主管部门答复")
     _transition(request, Request.State.OPEN)
-    body = (
-        request.events.filter(kind=RequestEvent.Kind.HANDOFF)
-        .order_by("-id")
-        .values_list("data", flat=True)[0]
-    )
     _event(
         request,
         RequestEvent.Kind.HANDOFF_RESPONSE,
         actor,
         unit=request.holder,
         note=response,
-        data={"body": (body or {}).get("body", "")},
+        data={"body": handoff.data.get("body", "")},
     )
     return request
 

@@ -42,14 +42,8 @@ from linli.needs.forms import (
 from linli.needs.models import Channel, Request, RequestEvent
 from linli.needs.page_helpers import (
     Deadline,
-    active_categories,
-    attachment_of,
     community_of,
     deadline_of,
-    fileable_unit,
-    fileable_units,
-    may_file_anywhere,
-    published_cases,
     rating_url,
     scalable_qr_svg,
     unit_at,
@@ -57,10 +51,16 @@ from linli.needs.page_helpers import (
 )
 from linli.needs.selectors import (
     QUEUES,
+    active_categories,
     allowed_actions,
+    attachment_of,
+    fileable_unit,
+    fileable_units,
     get_request_for_user,
     get_typical_candidate,
     handling_unit_paths,
+    may_file_anywhere,
+    published_cases,
     request_queue,
     request_timeline,
     typical_candidates,
