@@ -12,9 +12,10 @@ appears twice in the file) and the row errors.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from linli.audit.services import audit_record
+from linli.core import paths
 from linli.lib.idcard import IdNumberError, check_digit, parse_id_number
 from linli.lib.phone import PhoneError, normalise_phone, phone_last4
 from linli.org.models import Unit
 from linli.registry.imports.report import ImportFileError, ImportReport, RowError
+from linli.registry.imports.scope import audit_import, audit_refused, import_roots
 from linli.registry.imports.tables import map_columns, read_table
 from linli.registry.imports.writers import ResidentRow, resident_writer
 from linli.registry.models import Resident
@@ -60,6 +62,12 @@ RESIDENCE_TYPES: dict[str, str] = {
 # Rows validated (and then written) at a time: large enough that per-statement costs vanish, small enough
 # that a chunk is a few megabytes.
 CHUNK_ROWS = 20_000
+
+# The one answer for a number held outside the importer's scope: it says no more than that the number is
+# taken, and changes nothing (moving a resident between units is its own audited service).
+OUT_OF_SCOPE_MESSAGE = "该身份证号已登记在您的管辖范围之外，请联系其所在单位办理迁移"
+# ID numbers looked up at once when checking a chunk's scope (well under either database's bound).
+_SCOPE_LOOKUP = 10_000
 
 _LABELS = {key: label for key, (label, _synonyms) in RESIDENT_COLUMNS.items()}
 # The normal form of a mobile number, which normalise_phone returns unchanged.
@@ -108,7 +116,12 @@ class _IdNumbers:
 
 
 def _validated_chunks(
-    table: Iterator[list[str]], columns: dict[str, int], report: ImportReport, *, limit: int
+    table: Iterator[list[str]],
+    columns: dict[str, int],
+    report: ImportReport,
+    *,
+    limit: int,
+    seen: dict[int, int],
 ) -> Iterator[list[ResidentRow]]:
     """The valid rows of `table` in chunks, in file order; errors and the row count go to `report`.
 
@@ -124,8 +137,7 @@ def _validated_chunks(
     ids = _IdNumbers(timezone.localdate())
     types = RESIDENCE_TYPES
     errors = report.errors
-    # ID number (as an int, see _IdNumbers.parse) → the row it was first seen in.
-    seen: dict[int, int] = {}
+    # `seen`: ID number (as an int, see _IdNumbers.parse) → the row it was first seen in.
     chunk: list[ResidentRow] = []
     total = 0
     for row_number, row in enumerate(table, start=2):
@@ -197,6 +209,39 @@ class _RollBack(Exception):
     """Raised inside the import's transaction to undo what was written."""
 
 
+def _in_scope_chunks(
+    chunks: Iterator[list[ResidentRow]],
+    report: ImportReport,
+    *,
+    roots: list[str],
+    seen: dict[int, int],
+    holders: Counter[str],
+) -> Iterator[list[ResidentRow]]:
+    """The rows of each chunk whose ID number is new or held inside `roots`; the others become row errors.
+
+    One query per chunk (per _SCOPE_LOOKUP numbers) finds the numbers held elsewhere; `holders` counts
+    them by the holder's unit, for that unit's audit event.
+    """
+    inside = paths.any_subtree_q("unit_path", roots)
+    label = _LABELS["id_number"]
+    for chunk in chunks:
+        outside: dict[str, str] = {}
+        for start in range(0, len(chunk), _SCOPE_LOOKUP):
+            numbers = [row[1] for row in chunk[start : start + _SCOPE_LOOKUP]]
+            outside.update(
+                Resident.objects.filter(id_number__in=numbers)
+                .exclude(inside)
+                .values_list("id_number", "unit_path")
+            )
+        if not outside:
+            yield chunk
+            continue
+        for number, unit_path in outside.items():
+            report.errors.append(RowError(seen[int(number[:17])], label, OUT_OF_SCOPE_MESSAGE))
+            holders[unit_path] += 1
+        yield [row for row in chunk if row[1] not in outside]
+
+
 def import_residents(
     *,
     actor: Any,
@@ -209,7 +254,9 @@ def import_residents(
     """Validate every row of the file; then write all of it, the valid rows, or nothing.
 
     Residents are placed in `unit`, which must be a grid. Rows are keyed by ID number, so importing the
-    same file twice creates nothing the second time. The write is one transaction, audited inside it.
+    same file twice creates nothing the second time. A number already held by a resident outside the
+    importer's scope (the grid, within the user's scope) is that row's error: the holder is not changed.
+    The write is one transaction, audited inside it; refused rows are audited to their holders' units.
     `progress`, if given, is called with the number of rows read so far, once a chunk.
     """
     from linli.accounts.roles import Capability
@@ -218,38 +265,72 @@ def import_residents(
     require_capability(actor, Capability.MANAGE_REGISTRY, unit.path)
     if unit.kind != Unit.Kind.GRID:
         raise ImportFileError("请选择网格作为导入目标（人员落在该网格）")
+    roots = import_roots(actor=actor, unit=unit)
     table = read_table(path)
     header = next(table, None)
     if header is None or not any(header):
         raise ImportFileError("工作表是空的")
     columns = map_columns(header, RESIDENT_COLUMNS, RESIDENT_REQUIRED)
     report = ImportReport()
-    chunks = _validated_chunks(table, columns, report, limit=settings.LINLI_IMPORT_MAX_ROWS)
+    seen: dict[int, int] = {}
+    holders: Counter[str] = Counter()
+    chunks = _in_scope_chunks(
+        _validated_chunks(table, columns, report, limit=settings.LINLI_IMPORT_MAX_ROWS, seen=seen),
+        report,
+        roots=roots,
+        seen=seen,
+        holders=holders,
+    )
+    try:
+        if dry_run:
+            for _chunk in chunks:
+                if progress:
+                    progress(report.total_rows)
+            _require_rows(report)
+            return report
+        return _write_all(
+            chunks, report, actor=actor, unit=unit, write_valid_rows=write_valid_rows, progress=progress
+        )
+    finally:
+        report.errors.sort(key=attrgetter("row"))
+        if holders:
+            audit_refused(
+                actor=actor,
+                action="resident.import_refused",
+                object_type="registry.resident",
+                unit=unit,
+                holders=holders,
+            )
 
-    if dry_run:
-        for _chunk in chunks:
-            if progress:
-                progress(report.total_rows)
-        _require_rows(report)
-        return report
 
+def _write_all(
+    chunks: Iterator[list[ResidentRow]],
+    report: ImportReport,
+    *,
+    actor: Any,
+    unit: Unit,
+    write_valid_rows: bool,
+    progress: Callable[[int], None] | None,
+) -> ImportReport:
     try:
         with transaction.atomic():
             _write(chunks, report, unit=unit, write_valid_rows=write_valid_rows, progress=progress)
             if report.errors and not write_valid_rows:
                 raise _RollBack
-            audit_record(
+            # Every row lands in the target grid: that grid's auditors see the one event.
+            counts = {
+                "rows": report.total_rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "rejected": report.rejected_rows,
+            }
+            audit_import(
                 actor=actor,
                 action="resident.import",
                 object_type="registry.resident",
-                unit_path=unit.path,
-                detail={
-                    "rows": report.total_rows,
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                    "rejected": report.rejected_rows,
-                },
+                unit=unit,
+                touched={unit.path: counts},
             )
     except _RollBack:
         report.created = report.updated = report.unchanged = 0
@@ -270,7 +351,7 @@ def _write(
     try:
         for chunk in chunks:
             # Once a row is wrong and only a clean file may be written, the rest is validated, not written.
-            if write_valid_rows or not report.errors:
+            if chunk and (write_valid_rows or not report.errors):
                 writer.write(chunk)
             if progress:
                 progress(report.total_rows)

@@ -1,7 +1,10 @@
 """Writing validated resident rows at database speed, inside the caller's transaction.
 
 Rows are keyed by ID number: a new number inserts, a known one updates the row only where a value differs,
-so a re-import of the same file changes nothing (and touches no `updated_at`). The caller holds the
+so a re-import of the same file changes nothing (and touches no `updated_at`). The caller drops rows whose
+number is held outside its scope before they get here; the upsert still updates only a holder inside the
+target's subtree, so a holder that appears meanwhile (another transaction) is left alone and counted as
+unchanged. The caller holds the
 transaction (`transaction.atomic`); a writer only ever adds to it, so a rollback or a killed process
 leaves no partial import behind.
 
@@ -64,6 +67,12 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _within_target(table: str, incoming: str) -> str:
+    """SQL: the existing row lies in the subtree of the unit imported into (see linli.core.paths)."""
+    current, target = f"{table}.{_quote('unit_path')}", f"{incoming}.{_quote('unit_path')}"
+    return f"({current} = {target} OR ({current} > ({target} || '.') AND {current} < ({target} || '/')))"
+
+
 def _literal(value: str) -> str:
     # Only for the constants above, which are code, never input.
     return "'" + value.replace("'", "''") + "'"
@@ -82,7 +91,7 @@ class _SqliteResidentWriter:
         self._sql = (
             f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) VALUES ({', '.join(values)}) "  # noqa: S608
             f"ON CONFLICT({_quote('id_number')}) DO UPDATE SET {', '.join(assignments)} "
-            f"WHERE {' OR '.join(differs)}"
+            f"WHERE ({' OR '.join(differs)}) AND {_within_target(table, 'excluded')}"
         )
         self._count_sql = f"SELECT count(*) FROM {table}"  # noqa: S608
         stamp = connection.ops.adapt_datetimefield_value(now)
@@ -133,7 +142,7 @@ class _PostgresResidentWriter:
             f"WITH written AS (INSERT INTO {table} AS r ({', '.join(_quote(c) for c in columns)}) "  # noqa: S608
             f"SELECT {', '.join(selected)} FROM {temp} "
             f"ON CONFLICT ({_quote('id_number')}) DO UPDATE SET {', '.join(assignments)} "
-            f"WHERE ({current}) IS DISTINCT FROM ({incoming}) "
+            f"WHERE ({current}) IS DISTINCT FROM ({incoming}) AND {_within_target('r', 'EXCLUDED')} "
             "RETURNING xmax = 0 AS inserted) "
             "SELECT count(*) FILTER (WHERE inserted), count(*) FROM written"
         )

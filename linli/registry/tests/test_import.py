@@ -251,12 +251,13 @@ def test_only_a_changed_row_gets_a_new_updated_at(tmp_path, grid):
     assert Resident.objects.get(id_number=_id(1)).residence_type == Resident.ResidenceType.FLOATING
 
 
-def test_a_resident_imported_into_another_grid_moves_there(tmp_path, grid):
+def test_a_resident_imported_into_another_grid_stays_where_it_is(tmp_path, grid):
+    # Moving a resident between units is its own service; an import only reports the row.
     path = _csv(tmp_path, [HEADER, *_good_rows(1)])
     import_residents(actor=None, path=path, unit=grid)
     report = import_residents(actor=None, path=path, unit=Unit.objects.get(code=TQ_GRID))
-    assert (report.created, report.updated) == (0, 1)
-    assert Resident.objects.get().unit_path == TQ_GRID
+    assert (report.created, report.updated, report.rejected_rows, report.written) == (0, 0, 1, False)
+    assert Resident.objects.get().unit_path == NQ_GRID
 
 
 def test_values_are_stored_as_the_validators_normalise_them(tmp_path, grid):
