@@ -7,6 +7,7 @@ as the caller chose, exactly like the resident import.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +15,11 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import require_capability
-from linli.audit.services import audit_record
 from linli.core import paths
 from linli.lib.address import parse_address
 from linli.lib.credit_code import CreditCodeError, normalise_credit_code
@@ -26,11 +27,21 @@ from linli.lib.phone import PhoneError, normalise_phone
 from linli.org.models import Unit
 from linli.registry.addresses import DISTRICT_PREFIXES, AddressIndex, address_code, station_path_of
 from linli.registry.imports.report import ImportFileError, ImportReport, RowError
+from linli.registry.imports.scope import audit_import, audit_refused, import_roots, is_within_any
 from linli.registry.imports.tables import map_columns, read_table
 from linli.registry.models import Address, Business, Housing
 
 Record = TypeVar("Record")
 Columns = dict[str, tuple[str, tuple[str, ...]]]
+# Unit path → counts ("created", "updated", "unchanged", "moved_out") of the rows an import wrote there.
+Touched = dict[str, Counter[str]]
+# A record's key held outside the importer's scope: (record's index, column, message, holder's unit path).
+Refusal = tuple[int, str, str, str]
+
+# Keys held by a row outside the importer's scope: the row's error, and the holder is left as it is.
+ADDRESS_OUTSIDE = "该地址已登记在您的管辖范围之外，请联系其所在单位办理"
+HOUSING_OUTSIDE = "该房屋已登记在您的管辖范围之外，请联系其所在单位办理"
+BUSINESS_OUTSIDE = "该统一社会信用代码已登记在您的管辖范围之外，请联系其所在单位办理迁移"
 
 
 class _RowInvalid(Exception):
@@ -41,9 +52,10 @@ class _RowInvalid(Exception):
 
 @dataclass
 class _Context:
-    """What validating a row may need: the target unit, its grids, its standard addresses."""
+    """What validating a row may need: the target unit, its grids, its standard addresses, the scope."""
 
     unit: Unit
+    roots: list[str]
     grids_by_code: dict[str, Unit]
     grids_by_name: dict[str, list[Unit]]
     index: AddressIndex
@@ -72,7 +84,9 @@ class _Spec(Generic[Record]):
     required: tuple[str, ...]
     validate: Callable[[_Context, dict[str, str]], Record]
     key: Callable[[Record], Any]
-    write: Callable[[list[Record], ImportReport], None]
+    # One query over all records: those whose key a row outside the scope (`inside` is its Q) holds.
+    outside: Callable[[list[Record], Q], list[Refusal]]
+    write: Callable[[list[Record], ImportReport, Q, Touched], None]
 
 
 def _phone(value: str, label: str) -> str:
@@ -97,7 +111,7 @@ def _matched_address(context: _Context, text: str, label: str) -> Address:
     if match.address_id is None:
         raise _RowInvalid(label, "地址未能对应到标准地址，请先导入或登记标准地址")
     address = Address.objects.get(pk=match.address_id)
-    if not paths.is_within(address.unit_path, context.unit.path):
+    if not is_within_any(address.unit_path, context.roots):
         raise _RowInvalid(label, "该地址不在导入目标的范围内")
     return address
 
@@ -133,13 +147,31 @@ def _validate_address(context: _Context, cells: dict[str, str]) -> _AddressRecor
     return _AddressRecord(0, grid, station_path_of(grid.path), parts.key(), parts)
 
 
-def _write_addresses(records: list[_AddressRecord], report: ImportReport) -> None:
-    existing = {
-        (a.station_path, a.key): a
-        for a in Address.objects.filter(
-            station_path__in={r.station_path for r in records}, key__in=[r.key for r in records]
-        )
+def _address_keys_q(records: list[_AddressRecord]) -> Q:
+    # A superset (station × key), narrowed to exact pairs by the callers' dictionaries.
+    return Q(station_path__in={r.station_path for r in records}, key__in=[r.key for r in records])
+
+
+def _addresses_outside(records: list[_AddressRecord], inside: Q) -> list[Refusal]:
+    held = {
+        (station, key): unit_path
+        for station, key, unit_path in Address.objects.filter(_address_keys_q(records))
+        .exclude(inside)
+        .values_list("station_path", "key", "unit_path")
     }
+    label = ADDRESS_COLUMNS["address"][0]
+    return [
+        (i, label, ADDRESS_OUTSIDE, held[(r.station_path, r.key)])
+        for i, r in enumerate(records)
+        if (r.station_path, r.key) in held
+    ]
+
+
+def _write_addresses(
+    records: list[_AddressRecord], report: ImportReport, inside: Q, touched: Touched
+) -> None:
+    # Only rows inside the scope are updated; a key taken outside meanwhile fails the insert (unique).
+    existing = {(a.station_path, a.key): a for a in Address.objects.filter(_address_keys_q(records) & inside)}
     new, moved = [], []
     now = timezone.now()
     for r in records:
@@ -162,11 +194,15 @@ def _write_addresses(records: list[_AddressRecord], report: ImportReport) -> Non
                     full_text="".join((p.road, p.lane, p.number, p.building, p.unit, p.room)),
                 )
             )
+            touched[r.grid.path]["created"] += 1
         elif current.grid_id != r.grid.pk:
+            touched[current.unit_path]["moved_out"] += 1
+            touched[r.grid.path]["updated"] += 1
             current.grid, current.unit_path, current.updated_at = r.grid, r.grid.path, now
             moved.append(current)
         else:
             report.unchanged += 1
+            touched[r.grid.path]["unchanged"] += 1
     Address.objects.bulk_create(new, batch_size=2000)
     Address.objects.bulk_update(moved, ["grid", "unit_path", "updated_at"], batch_size=2000)
     report.created += len(new)
@@ -219,21 +255,41 @@ def _validate_housing(context: _Context, cells: dict[str, str]) -> _HousingRecor
     return _HousingRecord(address, values)
 
 
-def _write_housing(records: list[_HousingRecord], report: ImportReport) -> None:
-    existing = {h.address_id: h for h in Housing.objects.filter(address__in=[r.address for r in records])}
+def _housing_outside(records: list[_HousingRecord], inside: Q) -> list[Refusal]:
+    held = dict(
+        Housing.objects.filter(address__in=[r.address for r in records])
+        .exclude(inside)
+        .values_list("address_id", "unit_path")
+    )
+    label = HOUSING_COLUMNS["address"][0]
+    return [
+        (i, label, HOUSING_OUTSIDE, held[r.address.pk]) for i, r in enumerate(records) if r.address.pk in held
+    ]
+
+
+def _write_housing(records: list[_HousingRecord], report: ImportReport, inside: Q, touched: Touched) -> None:
+    existing = {
+        h.address_id: h for h in Housing.objects.filter(Q(address__in=[r.address for r in records]) & inside)
+    }
     new, changed = [], []
     now = timezone.now()
     for r in records:
         current = existing.get(r.address.pk)
+        counts = touched[r.values["unit_path"]]
         if current is None:
             new.append(Housing(address=r.address, **r.values))
+            counts["created"] += 1
         elif any(getattr(current, k) != v for k, v in r.values.items()):
+            if current.unit_path != r.values["unit_path"]:
+                touched[current.unit_path]["moved_out"] += 1
             for k, v in r.values.items():
                 setattr(current, k, v)
             current.updated_at = now
             changed.append(current)
+            counts["updated"] += 1
         else:
             report.unchanged += 1
+            counts["unchanged"] += 1
     Housing.objects.bulk_create(new, batch_size=2000)
     Housing.objects.bulk_update(changed, [*HOUSING_COLUMNS.keys() - {"address"}, "unit_path", "updated_at"])
     report.created += len(new)
@@ -308,10 +364,30 @@ def _business_key(record: _BusinessRecord) -> Any:
     return record.credit_code or (record.values["unit_path"], record.name)
 
 
-def _write_businesses(records: list[_BusinessRecord], report: ImportReport) -> None:
+def _businesses_outside(records: list[_BusinessRecord], inside: Q) -> list[Refusal]:
+    # Only a credit code can be held elsewhere: a business without one is keyed by its grid and name.
+    held = dict(
+        Business.objects.filter(credit_code__in=[r.credit_code for r in records if r.credit_code])
+        .exclude(inside)
+        .values_list("credit_code", "unit_path")
+    )
+    label = BUSINESS_COLUMNS["credit_code"][0]
+    return [
+        (i, label, BUSINESS_OUTSIDE, held[r.credit_code])
+        for i, r in enumerate(records)
+        if r.credit_code and r.credit_code in held
+    ]
+
+
+def _write_businesses(
+    records: list[_BusinessRecord], report: ImportReport, inside: Q, touched: Touched
+) -> None:
+    # Only rows inside the scope are updated; a code taken outside meanwhile fails the insert (unique).
     by_code = {
         b.credit_code: b
-        for b in Business.objects.filter(credit_code__in=[r.credit_code for r in records if r.credit_code])
+        for b in Business.objects.filter(
+            Q(credit_code__in=[r.credit_code for r in records if r.credit_code]) & inside
+        )
     }
     unit_paths = {r.values["unit_path"] for r in records if not r.credit_code}
     by_name = {
@@ -325,15 +401,21 @@ def _write_businesses(records: list[_BusinessRecord], report: ImportReport) -> N
             by_code.get(r.credit_code) if r.credit_code else by_name.get((r.values["unit_path"], r.name))
         )
         values = {**r.values, "name": r.name}
+        counts = touched[r.values["unit_path"]]
         if current is None:
             new.append(Business(credit_code=r.credit_code, **values))
+            counts["created"] += 1
         elif any(getattr(current, k) != v for k, v in values.items()):
+            if current.unit_path != r.values["unit_path"]:
+                touched[current.unit_path]["moved_out"] += 1
             for k, v in values.items():
                 setattr(current, k, v)
             current.updated_at = now
             changed.append(current)
+            counts["updated"] += 1
         else:
             report.unchanged += 1
+            counts["unchanged"] += 1
     Business.objects.bulk_create(new, batch_size=2000)
     fields = ["name", "kind", "address", "unit_path", "contact_name", "contact_phone", "updated_at"]
     Business.objects.bulk_update(changed, fields, batch_size=2000)
@@ -348,6 +430,7 @@ SPECS: dict[str, _Spec[Any]] = {
         ("address",),
         _validate_address,
         lambda r: (r.station_path, r.key),
+        _addresses_outside,
         _write_addresses,
     ),
     "housing": _Spec(
@@ -356,28 +439,39 @@ SPECS: dict[str, _Spec[Any]] = {
         ("address", "usage"),
         _validate_housing,
         lambda r: r.address.pk,
+        _housing_outside,
         _write_housing,
     ),
     "businesses": _Spec(
-        "businesses", BUSINESS_COLUMNS, ("name",), _validate_business, _business_key, _write_businesses
+        "businesses",
+        BUSINESS_COLUMNS,
+        ("name",),
+        _validate_business,
+        _business_key,
+        _businesses_outside,
+        _write_businesses,
     ),
 }
 
 
-def _context(unit: Unit) -> _Context:
-    grids = list(Unit.objects.filter(paths.subtree_q("path", unit.path), kind=Unit.Kind.GRID, is_active=True))
+def _context(unit: Unit, roots: list[str]) -> _Context:
+    grids = list(Unit.objects.filter(paths.any_subtree_q("path", roots), kind=Unit.Kind.GRID, is_active=True))
     by_name: dict[str, list[Unit]] = {}
     for grid in grids:
         parent_name = grid.parent.name if grid.parent else ""
         by_name.setdefault(f"{parent_name}{grid.name}", []).append(grid)
         by_name.setdefault(grid.name, []).append(grid)
-    return _Context(unit, {g.code: g for g in grids}, by_name, AddressIndex(unit.path))
+    return _Context(unit, roots, {g.code: g for g in grids}, by_name, AddressIndex(unit.path))
 
 
 def import_places(
     *, kind: str, actor: Any, path: Path, unit: Unit, dry_run: bool = False, write_valid_rows: bool = False
 ) -> ImportReport:
-    """Import standard addresses, housing or businesses into `unit`'s subtree (see the resident import)."""
+    """Import standard addresses, housing or businesses into `unit`'s subtree (see the resident import).
+
+    A key (address, the housing of an address, a credit code) held by a row outside the importer's scope
+    is that row's error; the holder is not changed, and its unit's auditors see a count of refused rows.
+    """
     spec = SPECS[kind]
     require_capability(actor, Capability.MANAGE_REGISTRY, unit.path)
     if unit.kind == Unit.Kind.DEPARTMENT:
@@ -389,9 +483,11 @@ def import_places(
     if header is None or not any(header):
         raise ImportFileError("工作表是空的")
     columns = map_columns(header, spec.columns, spec.required)
-    context = _context(unit)
+    roots = import_roots(actor=actor, unit=unit)
+    context = _context(unit, roots)
     report = ImportReport()
     records: list[Any] = []
+    record_rows: list[int] = []
     seen: dict[Any, int] = {}
     limit = settings.LINLI_IMPORT_MAX_ROWS
     for row_number, row in enumerate(rows, start=2):
@@ -413,18 +509,38 @@ def import_places(
             continue
         seen[key] = row_number
         records.append(record)
+        record_rows.append(row_number)
     if report.total_rows == 0:
         raise ImportFileError("工作表只有表头，没有数据行")
+    inside = paths.any_subtree_q("unit_path", roots)
+    refused = spec.outside(records, inside) if records else []
+    if refused:
+        for index, column, message, _holder in refused:
+            report.errors.append(RowError(record_rows[index], column, message))
+        report.errors.sort(key=lambda e: e.row)
+        dropped = {index for index, *_rest in refused}
+        records = [r for i, r in enumerate(records) if i not in dropped]
+        audit_refused(
+            actor=actor,
+            action=f"{kind}.import_refused",
+            object_type=f"registry.{kind}",
+            unit=unit,
+            holders=Counter(holder for *_rest, holder in refused),
+        )
     if dry_run or (report.errors and not write_valid_rows):
         return report
+    touched: Touched = defaultdict(Counter)
     with transaction.atomic():
-        spec.write(records, report)
-        audit_record(
+        spec.write(records, report, inside, touched)
+        if not touched:  # every row was refused: the target's auditors still see the attempt
+            touched[unit.path]["rejected"] = report.rejected_rows
+        # One event per unit the rows landed in (or left), so that each unit's auditors see it.
+        audit_import(
             actor=actor,
             action=f"{kind}.import",
             object_type=f"registry.{kind}",
-            unit_path=unit.path,
-            detail={"rows": report.total_rows, "created": report.created, "updated": report.updated},
+            unit=unit,
+            touched={path: dict(counts) for path, counts in touched.items()},
         )
     report.written = True
     return report
