@@ -20,6 +20,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from linli.accounts.models import User
+from linli.api.schemas import ProblemOut
 from linli.care.models import Category, Contact, KeyPerson, RiskLevel
 from linli.care.selectors import (
     contacts_due,
@@ -176,11 +177,6 @@ class WorklistFilters(Schema):
             except ValueError:
                 raise PydanticCustomError("on", "日期格式应为 YYYY-MM-DD") from None
         return value
-
-
-class ProblemOut(Schema):
-    detail: str
-    errors: list[dict[str, Any]]
 
 
 class KeyPersonPage(Schema):

@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
-from linli.api.schemas import UnitRef
+from linli.api.schemas import ProblemOut, UnitRef
 from linli.audit.services import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
@@ -47,11 +47,6 @@ from linli.registry.apis import Paging
 from linli.registry.selectors import addresses_visible_to, residents_visible_to
 
 router = Router(tags=["群众诉求"])
-
-
-class ProblemOut(Schema):
-    detail: str
-    errors: list[dict[str, Any]]
 
 
 class RequestOut(Schema):
@@ -111,7 +106,7 @@ class AttachmentOut(Schema):
     name: str
 
 
-class EventOut(Schema):
+class RequestEventOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -582,14 +577,14 @@ def request_detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
     return _request_detail_out(request.user, found)
 
 
-@router.get("/requests/{request_id}/events", response=list[EventOut])
+@router.get("/requests/{request_id}/events", response=list[RequestEventOut])
 def request_events(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
     """The timeline, oldest first: every step, who took it, from which unit to which."""
     found = get_request_for_user(request.user, request_id)
     return [_event_out(e) for e in request_timeline(request=found)]
 
 
-@router.post("/requests/{request_id}/events", response={201: EventOut, 422: ProblemOut})
+@router.post("/requests/{request_id}/events", response={201: RequestEventOut, 422: ProblemOut})
 def request_add_note(request: HttpRequest, request_id: int, body: NoteIn) -> Status[dict[str, Any]]:
     """Add a note to the timeline (where it arose, or the unit holding it); 403 for roles that only read."""
     found = get_request_for_user(request.user, request_id)

@@ -34,6 +34,8 @@ from linli.registry.selectors import (
 router = Router(tags=["一标三实"])
 
 MAX_PAGE_SIZE = 200
+# Pages beyond this are refused (422): an offset past any real list, yet far inside what databases take.
+MAX_PAGE = 100_000
 M = TypeVar("M", bound=Model)
 
 
@@ -50,6 +52,8 @@ class Paging(Schema):
     def _page(cls, value: int) -> int:
         if value < 1:
             raise PydanticCustomError("page", "页码从 1 开始")
+        if value > MAX_PAGE:
+            raise PydanticCustomError("page", "页码不能超过 {limit}", {"limit": MAX_PAGE})
         return value
 
     @field_validator("page_size")

@@ -17,6 +17,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from linli.api.schemas import ProblemOut
 from linli.care.models import Contact, RiskLevel, Sweep
 from linli.core.errors import ServiceError
 from linli.registry.apis import Paging
@@ -71,12 +72,7 @@ def _date(value: Any) -> Any:
         raise PydanticCustomError("date", "日期格式应为 YYYY-MM-DD") from None
 
 
-class ProblemOut(Schema):
-    detail: str
-    errors: list[dict[str, Any]]
-
-
-class MemberOut(Schema):
+class SafetyMemberOut(Schema):
     id: int
     name: str
 
@@ -124,18 +120,18 @@ class DisputeOut(Schema):
     state: str
     state_label: str
     resolved_on_spot: bool
-    owner: MemberOut
-    logged_by: MemberOut
+    owner: SafetyMemberOut
+    logged_by: SafetyMemberOut
     created_at: datetime.datetime
     resolved_at: datetime.datetime | None
 
 
-class EventOut(Schema):
+class SafetyEventOut(Schema):
     at: datetime.datetime
     kind: str
     kind_label: str
     actor: str
-    to_user: MemberOut | None
+    to_user: SafetyMemberOut | None
     text: str
 
 
@@ -165,7 +161,7 @@ class CheckOut(Schema):
 
 class DisputeDetailOut(DisputeOut):
     parties: list[PartyOut]
-    events: list[EventOut]
+    events: list[SafetyEventOut]
     mediations: list[MediationOut]
     checks: list[CheckOut]
 
