@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +18,7 @@ from linli.care.models import ConsolationVisit, KeyPerson, Vaccination
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
+from linli.core.spreadsheet import Column, xlsx_bytes
 from linli.org.models import Unit
 from linli.registry.models import Resident
 
@@ -62,6 +62,8 @@ class FollowUpRow:
     name: str
     age: int | None
     phone: str
+    committee: str
+    address: str
     is_key_person: bool
     status: str
     reason: str
@@ -82,9 +84,11 @@ def vaccination_followup(*, user: Any, unit: Unit, on: datetime.date | None = No
         Resident.objects.filter(paths.subtree_q("unit_path", unit.path), status=Resident.Status.PRESENT)
         .filter(Q(birth_date__lte=born_before) | Q(key_person__is_active=True))
         .exclude(vaccination__status=Vaccination.Status.FULL)
-        .select_related("vaccination", "key_person")
+        .select_related("vaccination", "key_person", "address")
         .order_by("unit_path", "name", "id")
     )
+    residents = list(residents)
+    committees = _committee_names({r.unit_path for r in residents})
     rows = []
     for r in residents:
         vaccination = getattr(r, "vaccination", None)
@@ -97,6 +101,8 @@ def vaccination_followup(*, user: Any, unit: Unit, on: datetime.date | None = No
                 name=r.name,
                 age=age,
                 phone=mask_phone(r.phone),
+                committee=committees.get(_committee_path(r.unit_path), ""),
+                address=r.address.full_text if r.address else r.reported_address,
                 is_key_person=hasattr(r, "key_person"),
                 status=vaccination.get_status_display() if vaccination else "未登记",
                 reason=vaccination.get_reason_display() if vaccination and vaccination.reason else "",
@@ -105,21 +111,50 @@ def vaccination_followup(*, user: Any, unit: Unit, on: datetime.date | None = No
     return rows
 
 
+def _committee_path(unit_path: str) -> str:
+    """The residents' committee (居委会/村委会) a grid lies in: district.station.committee."""
+    return paths.SEPARATOR.join(unit_path.split(paths.SEPARATOR)[:3])
+
+
+def _committee_names(unit_paths: set[str]) -> dict[str, str]:
+    """Names of the committees the given grids lie in, in one query."""
+    committee_paths = {_committee_path(path) for path in unit_paths}
+    return dict(Unit.objects.filter(path__in=committee_paths).values_list("path", "name"))
+
+
+VACCINATION_COLUMNS = [
+    Column("姓名"),
+    Column("年龄（周岁）"),
+    Column("联系电话"),
+    Column("居委会/村委会"),
+    Column("住址"),
+    Column("重点人员"),
+    Column("接种情况"),
+    Column("未接种原因"),
+]
+
+
 def vaccination_followup_xlsx(*, user: Any, unit: Unit) -> bytes:
     """The follow-up list as a workbook (opens in Excel and WPS); the export is audited."""
-    import openpyxl
-
     rows = vaccination_followup(user=user, unit=unit)
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("疫苗接种随访")
-    sheet.append([f"{unit.name} 疫苗接种随访名单（{timezone.localdate():%Y-%m-%d}）"])
-    sheet.append(["姓名", "年龄", "联系电话", "重点人员", "接种情况", "未接种原因"])
-    for row in rows:
-        sheet.append(
-            [row.name, row.age, row.phone, "是" if row.is_key_person else "", row.status, row.reason]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    data = xlsx_bytes(
+        sheet_title="疫苗接种随访",
+        title=f"{unit.name} 疫苗接种随访名单（{timezone.localdate():%Y-%m-%d}）",
+        columns=VACCINATION_COLUMNS,
+        rows=(
+            [
+                row.name,
+                row.age,
+                row.phone,
+                row.committee,
+                row.address,
+                "是" if row.is_key_person else "",
+                row.status,
+                row.reason,
+            ]
+            for row in rows
+        ),
+    )
     audit_record(
         actor=user,
         action="vaccination.export",
@@ -128,7 +163,7 @@ def vaccination_followup_xlsx(*, user: Any, unit: Unit) -> bytes:
         unit_path=unit.path,
         detail={"rows": len(rows)},
     )
-    return buffer.getvalue()
+    return data
 
 
 @transaction.atomic

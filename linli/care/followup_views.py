@@ -18,6 +18,7 @@ from linli.accounts.selectors import scope_for
 from linli.care.followup import consolation_visit_record, vaccination_followup, vaccination_followup_xlsx
 from linli.care.selectors import get_key_person_for_user, get_unit_for_care
 from linli.core.errors import ServiceError
+from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 
 
 @login_required
@@ -33,12 +34,8 @@ def vaccination_list(request: HttpRequest, code: str) -> HttpResponse:
 def vaccination_export(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_care(request.user, code)
     data = vaccination_followup_xlsx(user=request.user, unit=unit)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"vaccination-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    filename = f"{unit.name}疫苗接种随访-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    return download_response(data, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required

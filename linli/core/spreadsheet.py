@@ -226,13 +226,16 @@ def ascii_filename(filename: str) -> str:
     return f"{safe_stem}.{safe_extension}" if safe_extension else safe_stem
 
 
+def content_disposition(filename: str) -> str:
+    """`attachment` with a plain ASCII name for old clients and the real one as RFC 6266 `filename*`."""
+    encoded = quote(filename, safe="")
+    return f"attachment; filename=\"{ascii_filename(filename)}\"; filename*=UTF-8''{encoded}"
+
+
 def download_response(data: bytes, *, filename: str, content_type: str) -> HttpResponse:
     """`data` as a download named `filename` (Chinese allowed: RFC 6266 `filename*`), never cached."""
     response = HttpResponse(data, content_type=content_type)
-    encoded = quote(filename, safe="")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_filename(filename)}\"; filename*=UTF-8''{encoded}"
-    )
+    response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

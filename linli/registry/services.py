@@ -25,7 +25,7 @@ from linli.accounts.selectors import require_capability
 from linli.audit.services import audit_record
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.registry.importing import ImportFileError, ImportReport, import_residents, report_rows
+from linli.registry.importing import ImportFileError, ImportReport, import_residents
 from linli.registry.models import ImportJob
 from linli.registry.selectors import imports_dir, report_path
 
@@ -283,16 +283,11 @@ def _fail(job: ImportJob, message: str) -> None:
 
 def _write_report(job: ImportJob, report: ImportReport) -> str:
     """Write the row errors as xlsx (行号/列/问题) next to the upload; returns the file's name."""
-    import openpyxl
+    from linli.registry.imports.report import report_xlsx
 
     name = f"{job.uuid}-report.xlsx"
     final = imports_dir() / name
     partial = final.with_name(name + ".part")
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("错误报告")
-    for index, row in enumerate(report_rows(report)):
-        # Row numbers as numbers, so that the report sorts and filters as a clerk expects.
-        sheet.append([int(row[0]), *row[1:]] if index and row[0].isdigit() else row)
-    workbook.save(partial)
+    partial.write_bytes(report_xlsx(report))
     os.replace(partial, final)
     return name

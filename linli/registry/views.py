@@ -22,6 +22,7 @@ from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.core import paths
 from linli.core.errors import ServiceError
+from linli.core.spreadsheet import XLSX_CONTENT_TYPE, content_disposition
 from linli.org.models import Unit
 from linli.registry.forms import IdNumberSearchForm, ImportUploadForm, ResidentSearchForm, RevealForm
 from linli.registry.models import ImportJob, Resident
@@ -263,12 +264,11 @@ def import_job_write_view(request: HttpRequest, job_uuid: UUID) -> HttpResponse:
 def import_job_report(request: HttpRequest, job_uuid: UUID) -> FileResponse:
     job = get_import_job_for_user(request.user, job_uuid)
     path = import_job_report_export(actor=request.user, job=job)
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"{Path(job.original_name).stem}-错误报告.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    # Streamed from disk (a report can be long); the same download headers as every other export.
+    response = FileResponse(path.open("rb"), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(f"{Path(job.original_name).stem}-错误报告.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # 一标三实 per unit: the collection rate, and the queue of addresses waiting for a person.

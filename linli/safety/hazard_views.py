@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.core.errors import ServiceError
+from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 from linli.org.models import Unit
 from linli.safety.forms import HazardForm, RecheckForm, SummaryPeriodForm
 from linli.safety.models import Hazard
@@ -196,9 +197,5 @@ def hazard_summary_export(request: HttpRequest, code: str) -> HttpResponse:
     )
     start, end = form.period()
     data = hazard_summary_xlsx(user=request.user, unit=unit, start=start, end=end)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"hazards-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    filename = f"{unit.name}隐患排查整改-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    return download_response(data, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -7,7 +7,6 @@ departments see none. "Absent" and "not yours" are the same 404; read-only roles
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -393,19 +392,19 @@ def hazard_summary(*, user: Any, unit: Unit, start: datetime.date, end: datetime
 
 def hazard_summary_xlsx(*, user: Any, unit: Unit, start: datetime.date, end: datetime.date) -> bytes:
     """The summary as a workbook (opens in Excel and WPS) for the local government; the export is audited."""
-    import openpyxl
-
     from linli.audit.services import audit_record
+    from linli.core.spreadsheet import Column, xlsx_bytes
 
     summary = hazard_summary(user=user, unit=unit, start=start, end=end)
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("隐患清零")
-    sheet.append([f"{unit.name} 隐患排查整改情况（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"])
-    sheet.append(["社区/村", "本期发现", "本期整改", "期末未整改", "其中逾期"])
-    for row in [*summary.rows, summary.total]:
-        sheet.append([row.label, row.found, row.cleared, row.still_open, row.overdue])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    data = xlsx_bytes(
+        sheet_title="隐患清零",
+        title=f"{unit.name} 隐患排查整改情况（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）",
+        columns=[Column(title) for title in ("社区/村", "本期发现", "本期整改", "期末未整改", "其中逾期")],
+        rows=(
+            [row.label, row.found, row.cleared, row.still_open, row.overdue]
+            for row in [*summary.rows, summary.total]
+        ),
+    )
     audit_record(
         actor=user,
         action="hazard_summary.export",
@@ -414,7 +413,7 @@ def hazard_summary_xlsx(*, user: Any, unit: Unit, start: datetime.date, end: dat
         unit_path=unit.path,
         detail={"from": start.isoformat(), "to": end.isoformat(), "rows": len(summary.rows)},
     )
-    return buffer.getvalue()
+    return data
 
 
 def contact_for_hazard(*, user: Any, contact_id: int) -> Contact | None:

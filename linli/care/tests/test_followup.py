@@ -66,8 +66,12 @@ def test_the_list_is_the_elderly_and_key_persons_not_fully_vaccinated(people, pe
 def test_the_export_opens_again_and_is_audited(people, persona):
     data = vaccination_followup_xlsx(user=persona("nanqiao"), unit=Unit.objects.get(code=NQ_GRID))
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
-    assert sheet[1] == ["姓名", "年龄", "联系电话", "重点人员", "接种情况", "未接种原因"]
+    assert sheet[1] == [
+        "姓名", "年龄（周岁）", "联系电话", "居委会/村委会", "住址", "重点人员", "接种情况", "未接种原因"
+    ]  # fmt: skip
     assert {row[0] for row in sheet[2:]} == {"高龄甲", "孕妇丁"}
+    committee = Unit.objects.get(code=NQ_GRID).path.rsplit(".", 1)[0]
+    assert {row[3] for row in sheet[2:]} == {Unit.objects.get(path=committee).name}
     assert AuditEvent.objects.filter(action="vaccination.export", object_id=NQ_GRID).exists()
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from linli.core.errors import ServiceError
+from linli.core.spreadsheet import Column, csv_bytes, xlsx_bytes
 
 
 class ImportFileError(ServiceError):
@@ -44,14 +43,30 @@ class ImportReport:
         )
 
 
+REPORT_COLUMNS = [Column("行号", width=8), Column("列"), Column("问题")]
+
+
 def report_rows(report: ImportReport) -> Iterator[list[str]]:
     """The error report as table rows (行号, 列, 问题), for a csv or xlsx download."""
-    yield ["行号", "列", "问题"]
+    yield [column.title for column in REPORT_COLUMNS]
     for error in report.errors:
         yield [str(error.row), error.column, error.message]
 
 
+def report_xlsx(report: ImportReport) -> bytes:
+    """The error report as a workbook; messages quote what the file said, and stay text."""
+    return xlsx_bytes(
+        sheet_title="错误报告",
+        title=None,
+        columns=REPORT_COLUMNS,
+        # Row numbers as numbers, so that the report sorts and filters as a clerk expects.
+        rows=([error.row, error.column, error.message] for error in report.errors),
+    )
+
+
 def report_csv(report: ImportReport) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(report_rows(report))
-    return buffer.getvalue()
+    """The error report as csv text (the caller writes it as UTF-8 with a BOM); formula-safe."""
+    data = csv_bytes(
+        columns=REPORT_COLUMNS, rows=([error.row, error.column, error.message] for error in report.errors)
+    )
+    return data.decode("utf-8-sig")

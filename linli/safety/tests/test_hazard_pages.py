@@ -195,7 +195,8 @@ def test_the_summary_is_exported_to_excel_with_the_same_figures(client_for, summ
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert f"hazards-{NANQIAO}-" in response["Content-Disposition"]
+    assert f'filename="{NANQIAO}-' in response["Content-Disposition"]
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     sheet = workbook["隐患清零"]
     rows = list(sheet.iter_rows(values_only=True))
