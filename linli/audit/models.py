@@ -1,4 +1,5 @@
-"""Append-only audit events. The database refuses UPDATE and DELETE on this table (see migration 0002)."""
+"""Append-only audit events. The database refuses UPDATE, DELETE, REPLACE and TRUNCATE on this table
+(migrations 0002 and 0003), and each event carries a hash chained to the one before (linli.audit.chain)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ class AuditEvent(models.Model):
     reason = models.CharField(_("事由"), max_length=500, blank=True)
     client_address = models.CharField(_("客户端地址"), max_length=45, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # sha256 of the previous event's `hash` and this event's fields (linli.audit.chain.event_hash).
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("摘要"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("审计事件")

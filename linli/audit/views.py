@@ -1,19 +1,117 @@
 from __future__ import annotations
 
+from datetime import date
+
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
-from linli.audit.selectors import audit_events_visible_to
+from linli.audit.exports import audit_csv_bytes, audit_xlsx_bytes, unit_names
+from linli.audit.labels import describe
+from linli.audit.selectors import audit_events_for, audit_roots
+from linli.audit.services import audit_record
+from linli.core import paths
+from linli.core.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+
+# An export is one request: above this many events, narrow the unit or the period (or archive by month).
+EXPORT_LIMIT = 200_000
+
+
+class AuditFilterForm(forms.Form):
+    unit = forms.ChoiceField(label="单位", required=False)
+    start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ChoiceField)
+        unit_field.choices = [("", "全部"), *units]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if isinstance(start, date) and isinstance(end, date) and start > end:
+            raise forms.ValidationError("起始日期不能晚于截止日期")
+        return data
+
+
+def _unit_choices(roots: list[str]) -> list[tuple[str, str]]:
+    from linli.org.models import Unit
+
+    # The auditor's roots and the level below them: enough to narrow an export, not the whole tree.
+    units = Unit.objects.filter(
+        paths.any_subtree_q("path", roots), depth__lte=1 + min(paths.depth(r) for r in roots)
+    )
+    return [(u.path, f"{'　' * u.depth}{u.name}") for u in units.order_by("path")]
+
+
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
+    roots = audit_roots(user=request.user)
+    if not roots:
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None, units=_unit_choices(roots))
+    data = form.cleaned_data if form.is_valid() else {}
+    events = audit_events_for(
+        user=request.user, unit_path=data.get("unit") or "", start=data.get("start"), end=data.get("end")
+    )
+    return form, events
 
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).can_anywhere(Capability.VIEW_AUDIT):
         raise PermissionDenied
-    page = Paginator(audit_events_visible_to(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "audit/audit_log.html", {"page": page})
+    form, events = _filtered(request)
+    page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
+    names = unit_names(e.unit_path for e in page)
+    rows = [{"event": e, "unit_name": names.get(e.unit_path, ""), **describe(e)} for e in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "audit/audit_log.html",
+        {"page": page, "rows": rows, "form": form, "query": query.urlencode()},
+    )
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered log as xlsx (default) or csv; the export is itself an audit event."""
+    if not scope_for(request.user).can_anywhere(Capability.VIEW_AUDIT):
+        raise PermissionDenied
+    form, events = _filtered(request)
+    as_csv = request.GET.get("format") == "csv"
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    unit_path = data.get("unit") or ""
+    roots = audit_roots(user=request.user)
+    with transaction.atomic():
+        for root in [unit_path] if unit_path else roots:
+            audit_record(
+                actor=request.user,
+                action="audit.export",
+                object_type="org.unit",
+                unit_path=root,
+                detail={
+                    "format": "csv" if as_csv else "xlsx",
+                    "unit": unit_path,
+                    "start": str(data.get("start") or ""),
+                    "end": str(data.get("end") or ""),
+                },
+            )
+    ordered = events.order_by("id")[:EXPORT_LIMIT]  # type: ignore[attr-defined]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if as_csv:
+        return download_response(
+            audit_csv_bytes(ordered), filename=f"审计日志-{stamp}.csv", content_type=CSV_CONTENT_TYPE
+        )
+    body = audit_xlsx_bytes(ordered, title="审计日志")
+    return download_response(body, filename=f"审计日志-{stamp}.xlsx", content_type=XLSX_CONTENT_TYPE)
