@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from pydantic import field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from linli.api.schemas import UnitRef
-from linli.core.masking import mask_phone
+from linli.core.masking import age_of, mask_phone
 from linli.lib.idcard import IdNumberError, parse_id_number
 from linli.registry.models import Address, Business, Housing, ImportJob, Resident
 from linli.registry.selectors import (
@@ -141,7 +141,8 @@ class ResidentDetailOut(ResidentOut):
     document_kind: str
     document_kind_label: str
     sex: str
-    birth_date: date | None
+    # 周岁, never the birth date: the masked digits of the ID number are the birth date.
+    age: int | None
     address_id: int | None
     reported_address: str
     household_number: str
@@ -358,7 +359,7 @@ def resident_detail(request: HttpRequest, resident_id: int) -> dict[str, Any]:
         "document_kind": resident.document_kind,
         "document_kind_label": resident.get_document_kind_display(),
         "sex": resident.sex,
-        "birth_date": resident.birth_date,
+        "age": age_of(resident.birth_date),
         "address_id": resident.address_id,
         "reported_address": resident.reported_address,
         "household_number": resident.household_number,

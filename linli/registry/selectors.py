@@ -15,7 +15,7 @@ from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.audit.services import audit_record
 from linli.core import paths
-from linli.core.masking import mask_id_number, mask_phone
+from linli.core.masking import age_of, mask_id_number, mask_phone
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
 from linli.registry.models import Address, AddressReview, Business, Housing, ImportJob, Resident
@@ -45,6 +45,8 @@ class ResidentRow:
     residence_type: str
     address: str
     status: str
+    # Age, never the birth date: the masked digits of the ID number are the birth date.
+    age: int | None = None
 
 
 def resident_row(resident: Resident) -> ResidentRow:
@@ -56,6 +58,7 @@ def resident_row(resident: Resident) -> ResidentRow:
         residence_type=resident.get_residence_type_display(),
         address=str(resident.address) if resident.address_id and resident.address else "",
         status=resident.get_status_display(),
+        age=age_of(resident.birth_date),
     )
 
 

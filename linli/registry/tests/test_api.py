@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
 
 from linli.audit.models import AuditEvent
 from linli.conftest import NQ_GRID, NQ_GRID_2, TQ_GRID
+from linli.core.masking import age_of
 from linli.org.models import Unit
 from linli.registry.models import Address, Business, Housing, ImportJob
 from linli.registry.tests.test_pages import LI_ID, WANG_ID, ZHANG_ID, make_people
@@ -133,7 +135,11 @@ def test_resident_detail_is_masked_and_audited(api_for, people):
     assert response.status_code == 200
     assert ZHANG_ID not in response.content.decode()
     assert body["id_number"] == f"{ZHANG_ID[:6]}********{ZHANG_ID[-4:]}"
-    assert (body["birth_date"], body["sex"], body["household_number"]) == ("1990-01-01", "M", "H001")
+    assert (body["sex"], body["household_number"]) == ("M", "H001")
+    # The age, never the birth date: the masked digits are the birth date.
+    assert body["age"] == age_of(datetime.date(1990, 1, 1))
+    assert "birth_date" not in body
+    assert "1990-01-01" not in response.content.decode()
     assert body["address_id"] == zhang.address_id
     assert body["unit_path"] == NQ_GRID
     event = AuditEvent.objects.get(action="resident.view")

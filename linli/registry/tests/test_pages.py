@@ -8,6 +8,7 @@ import pytest
 
 from linli.audit.models import AuditEvent
 from linli.conftest import NANQIAO, NQ_GRID, NQ_GRID_2, TQ_GRID
+from linli.core.masking import age_of
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
 from linli.registry.models import Address, Resident
@@ -185,7 +186,9 @@ def test_detail_shows_masked_numbers_and_is_audited(client_for, people):
     assert "13812345678" not in body
     assert f"{ZHANG_ID[:6]}********{ZHANG_ID[-4:]}" in body
     assert "138****5678" in body
-    assert "1990年1月1日" in body
+    # Age, not the birth date: the masked digits are the birth date.
+    assert "1990年1月1日" not in body
+    assert f"{age_of(date(1990, 1, 1))}周岁" in body
     assert "户籍" in body
     assert "H001" in body
     assert f'href="/addresses/{zhang.address_id}/"' in body
@@ -233,6 +236,7 @@ def test_reveal_returns_the_full_numbers_for_a_reason_and_audits_it(client_for, 
     assert "<html" not in body  # a fragment for htmx
     assert ZHANG_ID in body
     assert 'href="tel:13812345678"' in body
+    assert "1990年1月1日" in body  # with the full number revealed, its birth date may be shown
     event = AuditEvent.objects.get(action="resident.reveal")
     assert (event.actor_username, event.object_id, event.reason) == (
         "grid-nq",
