@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "linli.core",
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "linli.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -148,11 +151,53 @@ SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("LINLI_SECURE_COOKIES", default=False)
+# Security headers (docs/security.md, "Headers, deployment and public pages").
+# LINLI_HTTPS: the site is reached over TLS only (directly or through a proxy that terminates it).
+LINLI_HTTPS = env_bool("LINLI_HTTPS", default=False)
+# LINLI_TRUST_PROXY: the reverse proxy sets X-Forwarded-Proto itself and drops any a client sent.
+LINLI_TRUST_PROXY = env_bool("LINLI_TRUST_PROXY", default=False)
+SESSION_COOKIE_SECURE = env_bool("LINLI_SECURE_COOKIES", default=LINLI_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = LINLI_HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if LINLI_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = LINLI_HTTPS
+SECURE_HSTS_PRELOAD = env_bool("LINLI_HSTS_PRELOAD", default=False)
+if LINLI_TRUST_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script or style anywhere: every page's script and stylesheet are files under /static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+# Browser features no page uses are switched off (linli.core.headers); none is needed today.
+LINLI_PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+}
+# HSTS preload needs the host on the browsers' public list: intranet hosts never are (LINLI_HSTS_PRELOAD).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD or not LINLI_HTTPS else ["security.W021"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
