@@ -3,8 +3,8 @@
 The card's link is a 32-byte random token: it cannot be guessed or enumerated, and an unknown, revoked
 or malformed token gets the same "not found" answer. The finder, who has no account, sees the given
 name, the guardians' phones and the station's phone, nothing else. Every scan is logged; the responsible
-member and the community officer are alerted through the outbox at once (at most every few minutes for
-the same card, so that reloading the page does not flood them).
+member and the community officer are alerted through the outbox at once: once per card within a few
+minutes, plus the first location a finder types, so that reloads and repeated scans do not flood them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -130,6 +131,29 @@ def _community_officer(path: str) -> Any:
     return community.responsible if community else None
 
 
+def _alert_claimed(card: LoveCard, *, location: str) -> bool:
+    """Whether this scan alerts the responsible people: the first scan of a card, and the first location
+    a finder gives, within ALERT_INTERVAL; every later one is only logged.
+
+    Claimed with conditional updates on the card's row, so that of concurrent scans exactly one wins
+    (the row lock orders them on PostgreSQL, the write lock on SQLite).
+    """
+    now = timezone.now()
+    since = now - ALERT_INTERVAL
+    card_row = LoveCard.objects.filter(pk=card.pk)
+    if card_row.filter(Q(last_alert_at__isnull=True) | Q(last_alert_at__lte=since)).update(
+        last_alert_at=now, last_location_alert_at=now if location else F("last_location_alert_at")
+    ):
+        return True
+    if not location:
+        return False
+    return bool(
+        card_row.filter(Q(last_location_alert_at__isnull=True) | Q(last_location_alert_at__lte=since)).update(
+            last_location_alert_at=now
+        )
+    )
+
+
 @transaction.atomic
 def love_card_scan(*, token: str, client_address: str, user_agent: str, location: str = "") -> FinderView:
     """A finder opened the card's link: log the scan, alert the people responsible, show the card."""
@@ -141,10 +165,8 @@ def love_card_scan(*, token: str, client_address: str, user_agent: str, location
         user_agent=user_agent[:200],
         location=location.strip()[:200],
     )
-    now = timezone.now()
-    # Claim the alert with a conditional update: concurrent scans send it once.
-    due = LoveCard.objects.filter(pk=card.pk).exclude(last_alert_at__gt=now - ALERT_INTERVAL)
-    if due.update(last_alert_at=now) or location.strip():
+    if _alert_claimed(card, location=location.strip()):
+        now = timezone.now()
         name = key_person.resident.name
         where = f"，发现地点：{location.strip()[:100]}" if location.strip() else ""
         when = f"{timezone.localtime(now):%H:%M}"

@@ -262,6 +262,8 @@ class LoveCard(models.Model):
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     # When the responsible people were last alerted about a scan (alerts are throttled, scans are not).
     last_alert_at = models.DateTimeField(_("最近提醒时间"), null=True, blank=True)
+    # When a location a finder typed was last passed on (the first within the interval is, not more).
+    last_location_alert_at = models.DateTimeField(_("最近转告地点时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("爱心联系卡")

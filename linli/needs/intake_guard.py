@@ -3,23 +3,36 @@
 Three checks, none needing an account: a honeypot field people never see, a small sum to work out whose
 answer travels signed with the time it was asked (not older than 30 minutes, not answered within three
 seconds, each question answered once), and at most a few filings an hour from one address.
+
+The counters and the answered questions live in the database (IntakeFilingCount, IntakeAnsweredQuestion),
+claimed with a conditional UPDATE and an INSERT under a unique constraint in the filing's own
+transaction: concurrent filings cannot pass the limit or reuse an answer, a filing that fails gives its
+slot and its question back, and every server process sees the same counts. `linli tick` deletes
+expired rows (intake_guard_purge).
 """
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+from linli.needs.models import IntakeAnsweredQuestion, IntakeFilingCount
 
 SALT = "linli.needs.public-intake"
 MAX_AGE_SECONDS = 30 * 60
 MIN_SECONDS = 3
 FILINGS_PER_HOUR = 5
-_WINDOW_SECONDS = 3600
 
 
 class IntakeRefused(Exception):
@@ -70,32 +83,68 @@ def challenge_check(*, token: str, answer: int | None, now: float | None = None)
     return str(data["n"])
 
 
-def challenge_spend(nonce: str) -> None:
-    """Mark the question answered; a second filing with the same answer is refused."""
-    if not cache.add(f"linli:needs:intake:used:{nonce}", 1, MAX_AGE_SECONDS + 60):
-        raise IntakeRefused("该验证问题已使用，请回答新的问题", field="answer")
+def filer_address(address: str) -> str:
+    """The address a filing is counted against: IPv4 as is, IPv6 by its /64 (one household's network)."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
-def challenge_unspend(nonce: str) -> None:
-    cache.delete(f"linli:needs:intake:used:{nonce}")
+def _hour(now: datetime.datetime) -> datetime.datetime:
+    return now.replace(minute=0, second=0, microsecond=0)
 
 
-def _rate_key(address: str) -> str:
-    return f"linli:needs:intake:rate:{address or 'unknown'}"
+def rate_claim(address: str, *, now: datetime.datetime | None = None) -> None:
+    """Count one filing from `address` in this clock hour, or refuse if it already has the limit.
 
-
-def rate_check(address: str) -> None:
-    if int(cache.get(_rate_key(address), 0)) >= FILINGS_PER_HOUR:
-        raise IntakeRefused(
-            f"同一网络每小时最多提交{FILINGS_PER_HOUR}条诉求，请稍后再试；紧急情况请直接拨打110"
-        )
-
-
-def rate_count(address: str) -> None:
-    """Count one filing; the window starts at the first filing and lasts an hour."""
-    key = _rate_key(address)
-    if not cache.add(key, 1, _WINDOW_SECONDS):
+    Call inside the filing's transaction: the conditional UPDATE holds the row until it commits, so
+    concurrent filings queue and each sees the count the others left.
+    """
+    key = {"address": filer_address(address), "hour": _hour(now or timezone.now())}
+    below_limit = IntakeFilingCount.objects.filter(**key, count__lt=FILINGS_PER_HOUR)
+    if below_limit.update(count=F("count") + 1):
+        return
+    if not IntakeFilingCount.objects.filter(**key).exists():
         try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, _WINDOW_SECONDS)
+            with transaction.atomic():
+                IntakeFilingCount.objects.create(**key, count=1)
+            return
+        except IntegrityError:
+            # Another filing created the row first: count on it like everyone else.
+            if below_limit.update(count=F("count") + 1):
+                return
+    raise IntakeRefused(f"同一网络每小时最多提交{FILINGS_PER_HOUR}条诉求，请稍后再试；紧急情况请直接拨打110")
+
+
+def challenge_spend(nonce: str, *, now: datetime.datetime | None = None) -> None:
+    """Mark the question answered; a second filing with the same answer is refused."""
+    expires_at = (now or timezone.now()) + datetime.timedelta(seconds=MAX_AGE_SECONDS + 60)
+    try:
+        with transaction.atomic():
+            IntakeAnsweredQuestion.objects.create(nonce=nonce, expires_at=expires_at)
+    except IntegrityError:
+        raise IntakeRefused("该验证问题已使用，请回答新的问题", field="answer") from None
+
+
+@contextmanager
+def filing_admitted(*, address: str, nonce: str) -> Iterator[None]:
+    """Claim a slot of the hourly limit and spend the question, then run the filing inside the same
+    transaction: if the filing fails, both are given back; IntakeRefused if either is refused."""
+    with transaction.atomic():
+        rate_claim(address)
+        challenge_spend(nonce)
+        yield
+
+
+def intake_guard_purge() -> int:
+    """Delete the counts of past hours and the answered questions no token can carry any more."""
+    now = timezone.now()
+    counts, _ = IntakeFilingCount.objects.filter(hour__lt=_hour(now)).delete()
+    answered, _ = IntakeAnsweredQuestion.objects.filter(expires_at__lt=now).delete()
+    return counts + answered

@@ -319,3 +319,40 @@ class RequestAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IntakeFilingCount(models.Model):
+    """Filings through the public grid page from one address in one clock hour (needs.intake_guard).
+
+    One row per (address, hour), raised with a conditional UPDATE, so that a burst of concurrent
+    filings cannot pass the limit; rows of past hours are deleted by `linli tick`.
+    """
+
+    address = models.CharField(_("来源地址"), max_length=64)
+    hour = models.DateTimeField(_("小时"))
+    count = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("公开提交计数")
+        verbose_name_plural = _("公开提交计数")
+        constraints = [models.UniqueConstraint(fields=["address", "hour"], name="intake_count_address_hour")]
+        # The clean-up deletes by hour.
+        indexes = [models.Index(fields=["hour"], name="intake_count_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.hour:%Y-%m-%d %H}:00 {self.count}"
+
+
+class IntakeAnsweredQuestion(models.Model):
+    """A public-page question (its nonce) that has been answered: inserted once, under a unique
+    constraint, so that one answer files once even when sent twice at the same moment."""
+
+    nonce = models.CharField(_("问题编号"), max_length=32, unique=True)
+    expires_at = models.DateTimeField(_("过期时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("已回答的验证问题")
+        verbose_name_plural = _("已回答的验证问题")
+
+    def __str__(self) -> str:
+        return self.nonce

@@ -71,31 +71,26 @@ def grid_ask(request: HttpRequest, code: str) -> HttpResponse:
     form = PublicAskForm(request.POST if request.method == "POST" else None, categories=active_categories())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        nonce = ""
         try:
             if data["website"]:
                 raise intake_guard.IntakeRefused("提交未成功，请稍后再试；紧急情况请直接拨打110")
-            intake_guard.rate_check(address)
             nonce = intake_guard.challenge_check(token=data["challenge"], answer=data["answer"])
-            intake_guard.challenge_spend(nonce)
-            filed = services.request_file(
-                actor=None,
-                category=data["category"],
-                channel=Channel.PUBLIC,
-                text=data["text"],
-                unit=grid,
-                caller_name=data["caller_name"],
-                caller_phone=data["caller_phone"],
-                place_text=data["place_text"],
-            )
-        except intake_guard.IntakeRefused as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except ServiceError as exc:
-            if nonce:
-                intake_guard.challenge_unspend(nonce)
+            # The hourly slot and the question are claimed in the filing's transaction (given back if
+            # it fails), so that concurrent filings cannot pass the limit or reuse one answer.
+            with intake_guard.filing_admitted(address=address, nonce=nonce):
+                filed = services.request_file(
+                    actor=None,
+                    category=data["category"],
+                    channel=Channel.PUBLIC,
+                    text=data["text"],
+                    unit=grid,
+                    caller_name=data["caller_name"],
+                    caller_phone=data["caller_phone"],
+                    place_text=data["place_text"],
+                )
+        except (intake_guard.IntakeRefused, ServiceError) as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            intake_guard.rate_count(address)
             return _private(
                 render(request, "needs/public_asked.html", {"number": filed.number, "title": title})
             )

@@ -1,0 +1,68 @@
+"""The public pages hold under concurrent requests: real threads, each with its own connection, on a
+scratch database with committed data (SQLite queues them for the write lock, PostgreSQL runs them truly
+in parallel). One database is prepared for both races, which touch different rows.
+
+- The grid intake (needs.intake_guard): a burst of 10 filings from one address files exactly the hourly
+  limit of 5; one answered question sent twice at once files once.
+- Love cards (care.lovecards): 20 scans at once are all logged and alert the responsible people once;
+  20 locations at once are all logged and passed on once.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from linli.core.tests.scratch_db import REPO_ROOT, prepare, scratch_database
+
+BURST = 10
+SCANS = 20
+RESPONSIBLE = ["grid-nq", "officer-nq"]  # the responsible member and the community officer
+
+
+@pytest.fixture(scope="module")
+def scratch_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    with scratch_database(tmp_path_factory.mktemp("races") / "var") as env:
+        prepare(env)
+        yield env
+
+
+def _race(module: str, n: int, env: dict[str, str]) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", module, str(n)],
+        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["errors"] == [], report
+    return report
+
+
+def test_a_burst_of_filings_stops_at_the_hourly_limit_and_one_answer_files_once(scratch_env):
+    from linli.needs.intake_guard import FILINGS_PER_HOUR as LIMIT
+
+    report = _race("linli.needs.tests.intake_race", BURST, scratch_env)
+    # Five filed; the other five were shown the form again with the limit's message.
+    assert report["burst"] == {"200": LIMIT, "400": BURST - LIMIT}, report
+    assert report["filed_in_burst"] == LIMIT
+    assert report["reuse"] == {"200": 1, "400": 1}, report
+    assert report["filed_after_reuse"] == LIMIT + 1
+    assert ["203.0.113.7", LIMIT] in report["counts"]
+    assert report["answered"] == LIMIT + 1
+
+
+def test_concurrent_love_card_scans_are_all_logged_and_alert_once(scratch_env):
+    report = _race("linli.care.tests.lovecard_race", SCANS, scratch_env)
+    assert report["opened"] == {"200": SCANS}
+    assert report["scans_after_open"] == SCANS
+    assert report["notified_after_open"] == RESPONSIBLE
+    assert report["told"] == {"200": SCANS}
+    assert report["scans"] == 2 * SCANS
+    assert report["located_scans"] == SCANS
+    assert report["location_notices"] == RESPONSIBLE
+    assert report["notifications"] == 2 * len(RESPONSIBLE)
