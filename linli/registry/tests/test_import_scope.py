@@ -280,3 +280,22 @@ def test_a_credit_code_held_in_another_station_is_that_rows_error(tmp_path, pers
     refused = [(e.unit_path, e.detail["refused"]) for e in events.filter(action="businesses.import_refused")]
     assert refused == [(TQ_GRID, 1), (TQ_GRID, 1)]
     assert not any(code in str(e.detail) for e in events)
+
+
+def test_the_upsert_itself_never_updates_a_holder_outside_the_target(holders):
+    # The second line behind the per-chunk check: a holder that appeared after it is left alone.
+    from django.db import transaction
+    from django.utils import timezone
+
+    from linli.registry.imports.writers import resident_writer
+
+    before = _state(2)
+    row = ("冒名", _id(2), "F", "1961-03-03", "13700000002", "0002", "floating", "新地址", "", "", 1)
+    with transaction.atomic():
+        writer = resident_writer(unit_path=NQ_GRID, now=timezone.now())
+        try:
+            writer.write([row])
+            assert writer.finish() == (0, 0, 1)
+        finally:
+            writer.close()
+    assert _state(2) == before
