@@ -228,10 +228,9 @@ def _in_scope_chunks(
         outside: dict[str, str] = {}
         for start in range(0, len(chunk), _SCOPE_LOOKUP):
             numbers = [row[1] for row in chunk[start : start + _SCOPE_LOOKUP]]
+            held = Resident.objects.filter(id_number__in=numbers).exclude(inside)
             outside.update(
-                Resident.objects.filter(id_number__in=numbers)
-                .exclude(inside)
-                .values_list("id_number", "unit_path")
+                (number, path) for number, path in held.values_list("id_number", "unit_path") if number
             )
         if not outside:
             yield chunk
