@@ -1,8 +1,12 @@
 """Shared test fixtures: the demo data set, loaded once per test database, and its personas.
 
 Personas (STYLE 13) and what each may do, all from `linli demo`:
-- admin       district admin of 奉贤 (310120): sees and manages everything in Fengxian, reads the audit log.
-- auditor     auditor of 奉贤: sees everything in Fengxian, reads the audit log, changes nothing.
+- admin       district business admin of 奉贤 (310120): sees and works everything in Fengxian; since 三员分立
+              neither grants accounts nor reads the audit log.
+- sysadmin    system admin of 奉贤: units and accounts; sees the unit structure, no personal data, no audit.
+- secadmin    security admin of 奉贤: unlocks accounts, resets two-factor devices, forces password changes,
+              revokes tokens; no personal data, no audit.
+- auditor     auditor of 奉贤: sees everything in Fengxian (masked), reads the audit log, changes nothing.
 - nanqiao     南桥派出所 office (310120.01): sees and manages 南桥's communities and grids.
 - touqiao     头桥派出所 office (310120.09): the outsider for anything under 南桥.
 - zhian       治安支队 (310120.B01): sees its department and the structure of 南桥、江海、奉浦、西渡、金海.

@@ -19,13 +19,15 @@ ALLOWED_HOSTS = env_list("LINLI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -50,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Session limits, two-factor login and forced password changes: nothing else until they are met.
+    "linli.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linli.core.middleware.RequestContextMiddleware",
@@ -130,24 +135,38 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "linli.accounts.validators.LengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "linli.accounts.validators.MixedCharactersValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout: after this many failures for one username from one address, the pair is locked.
+# Lockout (linli.accounts.lockout): failures are counted per username and address pair, per username
+# across addresses and per address across usernames; each count has its own limit.
 AXES_FAILURE_LIMIT = env_int("LINLI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LINLI_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LINLI_LOGIN_ACCOUNT_FAILURE_LIMIT", 10, minimum=1)
+LINLI_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LINLI_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LINLI_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "linli.accounts.lockout.LinliAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "linli.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client address: REMOTE_ADDR, or behind the proxies listed in LINLI_TRUSTED_PROXIES the address
+# they put in X-Forwarded-For (docs/security.md, "Client address").
+LINLI_TRUSTED_PROXIES = env_list("LINLI_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "linli.accounts.client.client_address"
+# Two-factor login (TOTP and recovery codes): on unless LINLI_DEBUG is set; grid workers by choice.
+LINLI_2FA_REQUIRED = env_bool("LINLI_2FA_REQUIRED", default=not DEBUG)
+LINLI_2FA_GRID_WORKERS = env_bool("LINLI_2FA_GRID_WORKERS", default=False)
+OTP_TOTP_ISSUER = "邻里"
+# Sessions end after this long without a request, and this long after sign-in in any case.
+LINLI_SESSION_IDLE_MINUTES = env_int("LINLI_SESSION_IDLE_MINUTES", 30, minimum=1)
+LINLI_SESSION_MAX_HOURS = env_int("LINLI_SESSION_MAX_HOURS", 12, minimum=1)
 
-SESSION_COOKIE_AGE = 60 * 60 * 10
+SESSION_COOKIE_AGE = 60 * 60 * LINLI_SESSION_MAX_HOURS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -222,7 +241,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The level labels a new district gets when none are given (the Fengxian police shape).
 LINLI_DEFAULT_LEVEL_LABELS = env_list("LINLI_LEVEL_LABELS", ["区", "派出所", "居村委", "网格"])
 LINLI_DEMO_PASSWORD = env_str("LINLI_DEMO_PASSWORD", "linli-demo-2026")
-LINLI_API_TOKEN_DAYS = env_int("LINLI_API_TOKEN_DAYS", 30, minimum=1, maximum=365)
+LINLI_API_TOKEN_DAYS = env_int("LINLI_API_TOKEN_DAYS", 7, minimum=1, maximum=90)
 # Where notifications go: console and database in development; webhook (a group robot) and sms in a
 # deployment, each configured by URL on the intranet.
 LINLI_NOTIFY_CHANNELS = env_list("LINLI_NOTIFY_CHANNELS", ["database", "console"])

@@ -14,6 +14,8 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("工作电话"), max_length=30, blank=True)
+    # Set by a security administrator (or for a new account): nothing but the password page until changed.
+    must_change_password = models.BooleanField(_("下次登录须修改口令"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -56,6 +58,10 @@ class ApiToken(models.Model):
         User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
     )
     key_hash = models.CharField(_("摘要"), max_length=64, unique=True)
+    # What the owner called the device or program holding it, e.g. "值班室电脑" or "巡逻终端 3".
+    label = models.CharField(_("设备名称"), max_length=50, blank=True)
+    # The web session that created it (tokens page): signing out of that session revokes the token.
+    session_key = models.CharField(_("会话"), max_length=40, blank=True, db_index=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("过期时间"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)

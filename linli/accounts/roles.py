@@ -14,7 +14,14 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("联系部门")
     # The political department (政治处): picks typical cases for publicity (S7).
     POLITICAL = "political", _("政治处")
-    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    # The district's business office: requests at the top of the ladder, categories, care, registry and
+    # safety work. Since 三员分立 it neither manages accounts nor reads the audit log.
+    DISTRICT_ADMIN = "district_admin", _("区级业务管理员")
+    # 三员分立 (separation of duties): the three roles below see no personal data.
+    # 系统管理员: units and accounts, the unit structure; no personal data, no audit log.
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    # 安全保密管理员: unlocks accounts, resets two-factor devices, forces password changes, revokes tokens.
+    SECURITY_ADMIN = "security_admin", _("安全保密管理员")
     AUDITOR = "auditor", _("审计员")
 
 
@@ -37,10 +44,17 @@ class Capability(models.TextChoices):
     MANAGE_CARE = "manage_care", _("管理重点人员")
     # File residents' requests, and accept, solve, escalate or send back those the unit holds.
     HANDLE_REQUESTS = "handle_requests", _("办理群众诉求")
+    # Security policy over the accounts in the subtree: unlock, reset two-factor devices, force a password
+    # change, revoke API tokens.
+    MANAGE_SECURITY = "manage_security", _("管理安全策略")
     # Mark a solved request as a typical case (典型案例) with a write-up for publicity.
     MARK_TYPICAL = "mark_typical", _("标记典型案例")
     # Log disputes and hazards, mediate, record rectification and re-checks.
     HANDLE_SAFETY = "handle_safety", _("登记矛盾纠纷和隐患")
+    # See a key person's health details (PIPL Art. 28): health categories, disability grade, due date,
+    # treatment, needs notes and contact notes. Without it a role sees that a person is on the ledger,
+    # the other categories and who their contact is (docs/security.md, "Masks and health details").
+    VIEW_HEALTH = "view_health", _("查看健康信息")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -50,6 +64,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW,
             Capability.REVEAL_PERSONAL,
             Capability.LOG_CONTACTS,
+            Capability.VIEW_HEALTH,
             Capability.HANDLE_REQUESTS,
             Capability.HANDLE_SAFETY,
         }
@@ -59,6 +74,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW,
             Capability.REVEAL_PERSONAL,
             Capability.LOG_CONTACTS,
+            Capability.VIEW_HEALTH,
             Capability.MANAGE_CARE,
             Capability.HANDLE_REQUESTS,
             Capability.HANDLE_SAFETY,
@@ -71,6 +87,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REVEAL_PERSONAL,
             Capability.MANAGE_REGISTRY,
             Capability.LOG_CONTACTS,
+            Capability.VIEW_HEALTH,
             Capability.MANAGE_CARE,
             Capability.HANDLE_REQUESTS,
             Capability.HANDLE_SAFETY,
@@ -84,6 +101,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REVEAL_PERSONAL,
             Capability.MANAGE_REGISTRY,
             Capability.LOG_CONTACTS,
+            Capability.VIEW_HEALTH,
             Capability.MANAGE_CARE,
             Capability.HANDLE_REQUESTS,
             Capability.HANDLE_SAFETY,
@@ -96,18 +114,27 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {
             Capability.VIEW,
             Capability.MANAGE_UNITS,
-            Capability.MANAGE_ACCOUNTS,
-            Capability.VIEW_AUDIT,
             Capability.REVEAL_PERSONAL,
             Capability.MANAGE_REGISTRY,
             Capability.LOG_CONTACTS,
+            Capability.VIEW_HEALTH,
             Capability.MANAGE_CARE,
             Capability.HANDLE_REQUESTS,
             Capability.HANDLE_SAFETY,
         }
     ),
+    Role.SYSTEM_ADMIN: frozenset({Capability.VIEW, Capability.MANAGE_UNITS, Capability.MANAGE_ACCOUNTS}),
+    Role.SECURITY_ADMIN: frozenset({Capability.VIEW, Capability.MANAGE_SECURITY}),
     Role.AUDITOR: frozenset({Capability.VIEW, Capability.VIEW_AUDIT}),
 }
+
+# Roles whose membership on a geographic unit shows its structure (units, support points, responsible
+# people) but none of the personal data under it: residents, key persons, requests, disputes, hazards.
+STRUCTURE_ONLY_ROLES: frozenset[str] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
+
+# Roles that sign in with a second factor whenever LINLI_2FA_REQUIRED is on. Grid workers and squad
+# leaders are added by LINLI_2FA_GRID_WORKERS; an account with no role at all is asked too (fail closed).
+TWO_FACTOR_EXEMPTABLE_ROLES: frozenset[str] = frozenset({Role.GRID_WORKER, Role.SQUAD_LEADER})
 
 # The unit kinds a role is granted on; a grid worker on a station would be a mistake.
 ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
@@ -118,5 +145,7 @@ ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
     Role.DEPARTMENT: frozenset({"department"}),
     Role.POLITICAL: frozenset({"department", "district"}),
     Role.DISTRICT_ADMIN: frozenset({"district"}),
+    Role.SYSTEM_ADMIN: frozenset({"district"}),
+    Role.SECURITY_ADMIN: frozenset({"district"}),
     Role.AUDITOR: frozenset({"district", "station"}),
 }

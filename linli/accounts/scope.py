@@ -4,6 +4,8 @@
 - A membership on a department covers the department itself; through its liaison links the department
   also sees the structure of its stations (unit pages) and, in the request apps, the work escalated to it
   from them. It does not see those stations' residents.
+- A membership in a structure-only role (system and security administrators, 三员分立) shows the unit
+  structure of its subtree and none of the personal data under it.
 - Each membership carries a role; what the user may do at a path is the union of the capabilities of the
   roles whose subtree contains that path.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from linli.accounts.roles import ROLE_CAPABILITIES, Role
+from linli.accounts.roles import ROLE_CAPABILITIES, STRUCTURE_ONLY_ROLES, Role
 from linli.core import paths
 
 
@@ -38,7 +40,9 @@ class Scope:
     @property
     def full_roots(self) -> list[str]:
         """Geographic subtrees whose data (residents, key persons …) the user may read."""
-        return paths.collapse(g.path for g in self.grants if g.unit_kind != "department")
+        return paths.collapse(
+            g.path for g in self.grants if g.unit_kind != "department" and g.role not in STRUCTURE_ONLY_ROLES
+        )
 
     @property
     def department_paths(self) -> list[str]:
@@ -47,7 +51,10 @@ class Scope:
     @property
     def unit_roots(self) -> list[str]:
         """Subtrees whose units (structure, support points, responsible people) the user may see."""
-        return paths.collapse([*self.full_roots, *self.department_paths, *self.liaison_station_paths])
+        structure = [g.path for g in self.grants if g.role in STRUCTURE_ONLY_ROLES]
+        return paths.collapse(
+            [*self.full_roots, *self.department_paths, *self.liaison_station_paths, *structure]
+        )
 
     def covers(self, path: str) -> bool:
         """True if the path's data lies in the user's geographic scope."""

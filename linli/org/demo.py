@@ -331,6 +331,18 @@ def _plan_people(
         _UserSpec(
             "admin", "奉贤分局管理员", "021-57100001", [(FENGXIAN_CODE, Role.DISTRICT_ADMIN, "")], [], True
         ),
+        # 三员分立: system administrator, security administrator and auditor are three people.
+        _UserSpec(
+            "sysadmin", "奉贤分局系统管理员", "021-57100003", [(FENGXIAN_CODE, Role.SYSTEM_ADMIN, "")], [], True
+        ),
+        _UserSpec(
+            "secadmin",
+            "奉贤分局安全保密管理员",
+            "021-57100004",
+            [(FENGXIAN_CODE, Role.SECURITY_ADMIN, "")],
+            [],
+            True,
+        ),
         _UserSpec("auditor", "奉贤分局审计员", "021-57100002", [(FENGXIAN_CODE, Role.AUDITOR, "")], [], True),
         _UserSpec("nanqiao", "南桥派出所值班室", "021-57101110", [(nq, Role.STATION_OFFICE, "")], [], True),
         _UserSpec("touqiao", "头桥派出所值班室", "021-57109110", [(tq, Role.STATION_OFFICE, "")], [], True),
@@ -422,7 +434,9 @@ def _plan_people(
 
 
 PERSONA_DESCRIPTIONS = {
-    "admin": "奉贤区级管理员：全区",
+    "admin": "奉贤区级业务管理员：全区业务（不管账号，不看审计日志）",
+    "sysadmin": "奉贤系统管理员：单位和账号（看不到个人信息和审计日志）",
+    "secadmin": "奉贤安全保密管理员：解锁、重置两步验证、强制改口令、撤销令牌（看不到个人信息）",
     "auditor": "奉贤审计员：全区只读，含审计日志",
     "nanqiao": "南桥派出所办公室",
     "touqiao": "头桥派出所办公室",

@@ -75,7 +75,9 @@ def test_units_visible_is_one_query_per_scope(persona, django_assert_num_queries
 def test_roles_are_only_granted_at_their_level(persona):
     station = Unit.objects.get(code=NANQIAO)
     with pytest.raises(ServiceError, match="不能设在"):
-        membership_grant(actor=persona("admin"), user=persona("grid-tq"), unit=station, role=Role.GRID_WORKER)
+        membership_grant(
+            actor=persona("sysadmin"), user=persona("grid-tq"), unit=station, role=Role.GRID_WORKER
+        )
 
 
 def test_only_managers_grant_memberships_in_their_subtree(persona):
