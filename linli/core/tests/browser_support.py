@@ -139,6 +139,9 @@ def linli_server(*, startup_timeout: float = 30.0) -> Iterator[str]:
         env = {
             **os.environ,
             "LINLI_DEBUG": "0",
+            # The journeys sign in with a password only; two-factor login has its own tests
+            # (linli/accounts/tests/test_two_factor.py), as has the session gate.
+            "LINLI_2FA_REQUIRED": "0",
             "LINLI_SECRET_KEY": secrets.token_urlsafe(48),
             "LINLI_VAR_DIR": tmp,
             "LINLI_PORT": str(port),
