@@ -105,7 +105,10 @@ def vaccination_followup(*, user: Any, unit: Unit, on: datetime.date | None = No
                 address=r.address.full_text if r.address else r.reported_address,
                 is_key_person=hasattr(r, "key_person"),
                 status=vaccination.get_status_display() if vaccination else "未登记",
-                reason=vaccination.get_reason_display() if vaccination and vaccination.reason else "",
+                # The reason (禁忌症, 患病暂缓) is a health detail: only for readers with VIEW_HEALTH.
+                reason=vaccination.get_reason_display()
+                if vaccination and vaccination.reason and scope.can(Capability.VIEW_HEALTH, r.unit_path)
+                else "",
             )
         )
     return rows

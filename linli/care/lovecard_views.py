@@ -23,7 +23,7 @@ from linli.care.lovecards import (
     qr_svg,
 )
 from linli.care.models import KeyPerson, LoveCard
-from linli.care.selectors import get_key_person_for_user
+from linli.care.selectors import HEALTH_WITHHELD, can_view_health, get_key_person_for_user
 from linli.core.errors import ServiceError
 from linli.org.access import ReadOnlyAccess, get_unit_for_user
 from linli.org.models import Unit
@@ -60,6 +60,11 @@ def _manage_key_person(request: HttpRequest, key_person_id: int) -> KeyPerson:
 def card_page(request: HttpRequest, key_person_id: int) -> HttpResponse:
     key_person = get_key_person_for_user(request.user, key_person_id)
     can_manage = scope_for(request.user).can(Capability.MANAGE_CARE, key_person.unit_path)
+    # A card is issued for a wandering risk (dementia): whether one exists is a health detail.
+    if not can_view_health(request.user, key_person.unit_path):
+        return render(
+            request, "care/lovecard_manage.html", {"key_person": key_person, "withheld": HEALTH_WITHHELD}
+        )
     card = LoveCard.objects.filter(key_person=key_person, revoked_at__isnull=True).first()
     context: dict[str, object] = {
         "key_person": key_person,

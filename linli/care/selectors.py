@@ -14,12 +14,39 @@ from linli.accounts.models import Membership, User
 from linli.accounts.roles import ROLE_CAPABILITIES, Capability
 from linli.accounts.selectors import scope_for
 from linli.audit.services import audit_record
-from linli.care.models import Contact, Guardian, KeyPerson
+from linli.care.models import Category, Contact, Guardian, KeyPerson, KeyPersonCategory
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
+
+# Categories that tell something about a person's health: sensitive personal information (PIPL Art. 28),
+# shown only to roles with VIEW_HEALTH. The others (独居、空巢、困境/留守儿童、低保、特困) are social facts.
+HEALTH_CATEGORIES: frozenset[str] = frozenset(
+    {
+        Category.DISABLED,
+        Category.PREGNANT,
+        Category.CRITICALLY_ILL,
+        Category.SERIOUSLY_ILL,
+        Category.DEPENDENT,
+        Category.HOME_TREATMENT,
+        Category.DEMENTIA_WANDERING,
+    }
+)
+# What a role without VIEW_HEALTH reads where health details would be; shown to such roles for every key
+# person, with or without health categories, so that its presence says nothing.
+HEALTH_WITHHELD = "健康信息仅照护人员可见"
+
+
+def can_view_health(user: Any, unit_path: str) -> bool:
+    """Whether `user` may see the health details of a key person of `unit_path`."""
+    return scope_for(user).can(Capability.VIEW_HEALTH, unit_path)
+
+
+def visible_categories(categories: Any, *, health: bool) -> list[KeyPersonCategory]:
+    """A key person's categories as the reader may see them: without the health ones unless `health`."""
+    return [c for c in categories if health or c.category not in HEALTH_CATEGORIES]
 
 
 def key_persons_visible_to(*, user: Any) -> QuerySet[KeyPerson]:
@@ -176,14 +203,19 @@ def age_on(birth_date: datetime.date | None, on: datetime.date) -> int | None:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def key_person_row(key_person: KeyPerson, *, on: datetime.date) -> KeyPersonRow:
-    """One row; the caller prefetched `categories` and selected `resident` and `responsible`."""
+def key_person_row(key_person: KeyPerson, *, on: datetime.date, health: bool) -> KeyPersonRow:
+    """One row; the caller prefetched `categories` and selected `resident` and `responsible`.
+
+    Without `health` (the reader lacks VIEW_HEALTH there) the health categories are left out."""
     resident = key_person.resident
+    categories = [
+        c.get_category_display() for c in visible_categories(key_person.categories.all(), health=health)
+    ]
     return KeyPersonRow(
         id=key_person.pk,
         name=resident.name,
         age=age_on(resident.birth_date, on),
-        categories=[c.get_category_display() for c in key_person.categories.all()],
+        categories=categories if health else [*categories, HEALTH_WITHHELD],
         risk_level=key_person.risk_level,
         risk_label=key_person.get_risk_level_display(),
         phone=mask_phone(resident.phone),
