@@ -86,14 +86,15 @@ def verify_rows(rows: Iterable[dict[str, Any]], *, prev_hash: str = GENESIS) -> 
     return ChainReport(count, None, last_id, expected_prev)
 
 
-def verify_chain(*, batch: int = 2000) -> ChainReport:
-    """Verify the whole stored chain, reading it in id order in batches."""
+def verify_chain(*, after_id: int = 0, prev_hash: str = GENESIS, batch: int = 2000) -> ChainReport:
+    """Verify the stored chain, reading it in id order in batches: all of it, or (after older months
+    were archived and removed) the events after `after_id`, starting from that event's `prev_hash`."""
     from linli.audit.models import AuditEvent
 
     columns = ("id", *HASHED_FIELDS, "prev_hash", "hash")
 
     def rows() -> Iterable[dict[str, Any]]:
-        after = 0
+        after = after_id
         while True:
             chunk = list(AuditEvent.objects.filter(id__gt=after).order_by("id").values(*columns)[:batch])
             if not chunk:
@@ -101,4 +102,4 @@ def verify_chain(*, batch: int = 2000) -> ChainReport:
             yield from chunk
             after = chunk[-1]["id"]
 
-    return verify_rows(rows())
+    return verify_rows(rows(), prev_hash=prev_hash)

@@ -68,7 +68,8 @@ def account_unit_paths(*, actor: Any, obj: models.Model | None, detail: dict[str
 
 
 def _write(fields: dict[str, Any]) -> AuditEvent:
-    with transaction.atomic():
+    # No savepoint: a failed audit write must fail the caller's transaction, never be skipped.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])

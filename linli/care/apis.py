@@ -21,9 +21,9 @@ from pydantic_core import PydanticCustomError
 
 from linli.accounts.models import User
 from linli.api.schemas import ProblemOut
+from linli.audit.reads import audit_read
 from linli.care.models import Category, Contact, KeyPerson, RiskLevel
 from linli.care.selectors import (
-    can_view_health,
     contacts_due,
     get_key_person_detail_for_user,
     get_key_person_for_contact,
@@ -32,7 +32,6 @@ from linli.care.selectors import (
     key_person_contacts,
     key_persons_in,
     members_for,
-    visible_categories,
 )
 from linli.care.services import (
     CategoryInput,
@@ -91,9 +90,6 @@ class KeyPersonOut(Schema):
     days_overdue: int
     last_contact_at: datetime.datetime | None
     emergency_at: datetime.datetime | None
-    # False for roles without VIEW_HEALTH (PIPL Art. 28): health categories are left out, and grades,
-    # due dates, treatments, needs and contact notes are empty.
-    health_visible: bool
 
 
 class KeyPersonDetailOut(KeyPersonOut):
@@ -213,9 +209,8 @@ def _member(user: Any) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "name": str(user), "phone": user.phone}
 
 
-def _key_person_out(key_person: KeyPerson, user: Any, on: datetime.date | None = None) -> dict[str, Any]:
+def _key_person_out(key_person: KeyPerson, on: datetime.date | None = None) -> dict[str, Any]:
     resident = key_person.resident
-    health = can_view_health(user, key_person.unit_path)
     return {
         "id": key_person.pk,
         "resident_id": resident.pk,
@@ -230,7 +225,7 @@ def _key_person_out(key_person: KeyPerson, user: Any, on: datetime.date | None =
                 "due_date": c.due_date,
                 "treatment": c.treatment,
             }
-            for c in visible_categories(key_person.categories.all(), health=health)
+            for c in key_person.categories.all()
         ],
         "risk_level": key_person.risk_level,
         "risk_level_label": key_person.get_risk_level_display(),
@@ -240,26 +235,23 @@ def _key_person_out(key_person: KeyPerson, user: Any, on: datetime.date | None =
         "days_overdue": ((on or timezone.localdate()) - key_person.next_contact_due).days,
         "last_contact_at": key_person.last_contact_at,
         "emergency_at": key_person.emergency_at,
-        "health_visible": health,
     }
 
 
-def _key_person_detail_out(key_person: KeyPerson, user: Any) -> dict[str, Any]:
-    out = _key_person_out(key_person, user)
+def _key_person_detail_out(key_person: KeyPerson) -> dict[str, Any]:
     return {
-        **out,
+        **_key_person_out(key_person),
         "backup": _member(key_person.backup),
         "guardians": [
             {"name": g.name, "relation": g.relation, "phone": mask_phone(g.phone)}
             for g in key_person.guardians.all()
         ],
-        "needs_note": key_person.needs_note if out["health_visible"] else "",
+        "needs_note": key_person.needs_note,
         "is_active": key_person.is_active,
     }
 
 
-def _contact_out(contact: Contact, *, health: bool) -> dict[str, Any]:
-    """A contact; without `health` its notes (outcome, needs found) are withheld."""
+def _contact_out(contact: Contact) -> dict[str, Any]:
     return {
         "id": contact.pk,
         "key_person_id": contact.key_person_id,
@@ -267,8 +259,8 @@ def _contact_out(contact: Contact, *, health: bool) -> dict[str, Any]:
         "kind": contact.kind,
         "kind_label": contact.get_kind_display(),
         "reached": contact.reached,
-        "outcome": contact.outcome if health else "",
-        "needs_found": contact.needs_found if health else "",
+        "outcome": contact.outcome,
+        "needs_found": contact.needs_found,
         "hazards_found": contact.hazards_found,
         "is_emergency": contact.is_emergency,
         "companions": contact.companions,
@@ -284,12 +276,14 @@ def key_persons(
     """Key persons on the ledger in scope, by grid; `unit` narrows to a grid, community or station."""
     unit = get_unit_for_care(request.user, filters.unit) if filters.unit else None
     queryset = key_persons_in(user=request.user, unit=unit).prefetch_related("categories")
-    return _page(queryset, paging, lambda k: _key_person_out(k, request.user))
+    audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
+               detail={"page": paging.page})  # fmt: skip
+    return _page(queryset, paging, _key_person_out)
 
 
 @router.get("/key-persons/{key_person_id}", response=KeyPersonDetailOut)
 def key_person_detail(request: HttpRequest, key_person_id: int) -> dict[str, Any]:
-    return _key_person_detail_out(get_key_person_detail_for_user(request.user, key_person_id), request.user)
+    return _key_person_detail_out(get_key_person_detail_for_user(request.user, key_person_id))
 
 
 @router.get("/key-persons/{key_person_id}/contacts", response=ContactPage)
@@ -298,8 +292,7 @@ def key_person_contact_list(
 ) -> dict[str, Any]:
     """The contact history, newest first."""
     key_person = get_key_person_detail_for_user(request.user, key_person_id)
-    health = can_view_health(request.user, key_person.unit_path)
-    return _page(key_person_contacts(key_person=key_person), paging, lambda c: _contact_out(c, health=health))
+    return _page(key_person_contacts(key_person=key_person), paging, _contact_out)
 
 
 @router.post("/key-persons/{key_person_id}/contacts", response={201: ContactOut, 422: ProblemOut})
@@ -324,7 +317,7 @@ def key_person_contact_log(
     except ServiceError as exc:
         error = {"loc": ["body", exc.field] if exc.field else ["body"], "msg": exc.message}
         return Status(422, {"detail": exc.message, "errors": [error]})
-    return Status(201, _contact_out(contact, health=can_view_health(request.user, key_person.unit_path)))
+    return Status(201, _contact_out(contact))
 
 
 @router.get("/worklists/contacts-due", response=KeyPersonPage)
@@ -338,9 +331,9 @@ def worklist_contacts_due(
     unit = get_unit_for_care(request.user, filters.unit) if filters.unit else None
     on = datetime.date.fromisoformat(filters.on) if filters.on else timezone.localdate()
     queryset = contacts_due(user=request.user, on=on, unit=unit, mine=filters.mine)
-    return _page(
-        queryset.prefetch_related("categories"), paging, lambda k: _key_person_out(k, request.user, on)
-    )
+    audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
+               detail={"list": "today" if filters.mine else "", "page": paging.page})  # fmt: skip
+    return _page(queryset.prefetch_related("categories"), paging, lambda k: _key_person_out(k, on))
 
 
 # Putting a resident on the ledger and changing the pairing (C1, C3).
@@ -512,7 +505,7 @@ def key_person_create(request: HttpRequest, body: KeyPersonIn) -> Status[dict[st
         )
     except ServiceError as exc:
         return _problem(exc, _BODY_FIELDS)
-    return Status(201, _key_person_detail_out(key_person, request.user))
+    return Status(201, _key_person_detail_out(key_person))
 
 
 @router.post("/key-persons/{key_person_id}/reassign", response={200: KeyPersonDetailOut, 422: ProblemOut})
@@ -533,7 +526,7 @@ def key_person_reassign_endpoint(
         )
     except ServiceError as exc:
         return _problem(exc, _BODY_FIELDS)
-    return Status(200, _key_person_detail_out(key_person, request.user))
+    return Status(200, _key_person_detail_out(key_person))
 
 
 class RemoveIn(Schema):
@@ -551,7 +544,7 @@ def key_person_remove_endpoint(
         key_person = key_person_remove(actor=request.user, key_person=key_person, reason=body.reason)
     except ServiceError as exc:
         return _problem(exc, _BODY_FIELDS)
-    return Status(200, _key_person_detail_out(key_person, request.user))
+    return Status(200, _key_person_detail_out(key_person))
 
 
 # Census sweeps (C2).
@@ -664,6 +657,7 @@ def sweep_detail(request: HttpRequest, sweep_id: int) -> dict[str, Any]:
     from linli.care.sweeps import get_sweep_for_user, sweep_unvisited
 
     sweep = get_sweep_for_user(request.user, sweep_id)
+    audit_read(user=request.user, action="sweep.view", obj=sweep, unit_path=sweep.unit_path)
     unvisited = [
         {
             "id": h.pk,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
+from linli.audit.reads import audit_read
 from linli.care.followup import consolation_visit_record, vaccination_followup, vaccination_followup_xlsx
 from linli.care.selectors import get_key_person_for_user, get_unit_for_care
 from linli.core.errors import ServiceError
@@ -26,6 +27,7 @@ from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 def vaccination_list(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_care(request.user, code)
     rows = vaccination_followup(user=request.user, unit=unit)
+    audit_read(user=request.user, action="vaccination.list", unit_path=unit.path, detail={"rows": len(rows)})
     return render(request, "care/vaccination_list.html", {"unit": unit, "rows": rows})
 
 

@@ -165,6 +165,7 @@ def love_card_scan(*, token: str, client_address: str, user_agent: str, location
         user_agent=user_agent[:200],
         location=location.strip()[:200],
     )
+    audit_record(actor=None, action="love_card.scan", obj=card, unit_path=key_person.unit_path)
     if _alert_claimed(card, location=location.strip()):
         now = timezone.now()
         name = key_person.resident.name

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
+from linli.audit.reads import audit_read
 from linli.care.models import Sweep, SweepHousehold
 from linli.care.selectors import get_unit_for_care
 from linli.care.sweeps import (
@@ -65,6 +66,7 @@ def sweep_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def sweep_detail(request: HttpRequest, sweep_id: int) -> HttpResponse:
     sweep = get_sweep_for_user(request.user, sweep_id)
+    audit_read(user=request.user, action="sweep.view", obj=sweep, unit_path=sweep.unit_path)
     households = sweep.households.select_related("address", "visited_by").order_by("outcome", "address__key")
     return render(
         request,

@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.api.schemas import ProblemOut, UnitRef
+from linli.audit.reads import audit_read
 from linli.audit.services import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
@@ -481,6 +482,7 @@ def request_list(
     if filters.created_to:
         day_after = filters.created_to + datetime.timedelta(days=1)
         queryset = queryset.filter(created_at__lt=_local_midnight(day_after))
+    audit_read(user=request.user, action="request.list", detail={"queue": filters.queue, "page": paging.page})
     return _page(queryset, paging, _request_out)
 
 
@@ -581,6 +583,7 @@ def request_detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
 def request_events(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
     """The timeline, oldest first: every step, who took it, from which unit to which."""
     found = get_request_for_user(request.user, request_id)
+    audit_read(user=request.user, action="request.events", obj=found, unit_path=found.unit_path)
     return [_event_out(e) for e in request_timeline(request=found)]
 
 

@@ -26,6 +26,7 @@ from django.utils import dateparse, timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from linli.accounts.services import api_token_user
+from linli.audit.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory
@@ -164,6 +165,7 @@ def _search(user: Any, params: Any) -> list[dict[str, Any]]:
         wanted = [i for i in parsed if i is not None]
         if len(wanted) != len(parsed):
             raise Open311Error(400, "service_request_id 应为以逗号分隔的诉求编号")
+        audit_read(user=user, action="request.open311", detail={"ids": len(wanted)})
         return [_request_out(r) for r in queryset.filter(pk__in=wanted).order_by("-created_at", "-id")]
     codes = params.get("service_code") or ""
     if codes.strip():
@@ -189,6 +191,7 @@ def _search(user: Any, params: Any) -> list[dict[str, Any]]:
         queryset = queryset.exclude(state=Request.State.CLOSED)
     elif statuses == ["closed"]:
         queryset = queryset.filter(state=Request.State.CLOSED)
+    audit_read(user=user, action="request.open311", detail={"from": start.isoformat(), "to": end.isoformat()})
     return [_request_out(r) for r in queryset.order_by("-created_at", "-id")[:LIST_LIMIT]]
 
 
@@ -306,6 +309,7 @@ def request_single(request: HttpRequest, request_id: str) -> HttpResponse:
         return _error(exc.status, exc.description)
     if found is None:
         return _error(404, f"未找到诉求：{request_id}")
+    audit_read(user=user, action="request.open311", obj=found, unit_path=found.unit_path)
     return _json([_request_out(found)])
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.accounts.roles import Capability, Role
 from linli.accounts.selectors import scope_for
+from linli.audit.reads import audit_read
 from linli.audit.services import audit_record
 from linli.care.selectors import care_units_of, get_key_person_for_user
 from linli.core.errors import ServiceError
@@ -92,6 +93,7 @@ def request_queue_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     queryset = request_queue(user=user, queue=queue, now=now).select_related("unit__parent")
     page = Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    audit_read(user=user, action="request.list", detail={"queue": queue, "page": page.number})
     counts = (
         {key: request_queue(user=user, queue=key, now=now).count() for key in QUEUES if key != "all"}
         if handling

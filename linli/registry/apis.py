@@ -16,6 +16,7 @@ from pydantic import field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from linli.api.schemas import UnitRef
+from linli.audit.reads import audit_read, search_terms
 from linli.core.masking import age_of, mask_phone
 from linli.lib.idcard import IdNumberError, parse_id_number
 from linli.registry.models import Address, Business, Housing, ImportJob, Resident
@@ -336,6 +337,9 @@ def residents(request: HttpRequest, filters: Query[ResidentFilters], paging: Que
         queryset = residents_search(user=request.user, name=filters.name, phone_last4=filters.phone_last4)
     else:
         queryset = residents_visible_to(user=request.user).order_by("unit_path", "name", "id")
+    terms = search_terms(name=filters.name, phone_last4=filters.phone_last4)
+    action = "resident.search" if filters.name or filters.phone_last4 else "resident.list"
+    audit_read(user=request.user, action=action, detail={**terms, "page": paging.page})
     return _page(queryset, paging, _resident_out)
 
 
@@ -347,6 +351,8 @@ def residents_search_post(
     queryset = residents_search(
         user=request.user, name=body.name, phone_last4=body.phone_last4, id_number=body.id_number
     )
+    terms = search_terms(name=body.name, phone_last4=body.phone_last4, id_number=body.id_number)
+    audit_read(user=request.user, action="resident.search", detail={**terms, "page": paging.page})
     return _page(queryset, paging, _resident_out)
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
+from linli.audit.reads import audit_read, search_terms
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, content_disposition
@@ -86,12 +87,15 @@ def resident_search(request: HttpRequest) -> HttpResponse:
         number = id_form.cleaned_data["id_number"]
         queryset = residents_search(user=request.user, id_number=number).order_by("id")
         context["searched_id"] = True
+        terms = search_terms(id_number=number)
     elif form.is_bound and form.is_valid():
         queryset = residents_search(
             user=request.user, name=form.cleaned_data["name"], phone_last4=form.cleaned_data["phone_last4"]
         )
+        terms = search_terms(name=form.cleaned_data["name"], phone_last4=form.cleaned_data["phone_last4"])
     if queryset is not None:
         page = Paginator(queryset, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        audit_read(user=request.user, action="resident.search", detail={**terms, "page": page.number})
         context["page"] = page
         context["rows"] = [resident_row(r) for r in page]
         context["query"] = request.GET.copy()
@@ -156,6 +160,7 @@ def resident_reveal_numbers(request: HttpRequest, resident_id: int) -> HttpRespo
 def address_detail(request: HttpRequest, address_id: int) -> HttpResponse:
     address = get_address_for_user(request.user, address_id)
     residents = residents_at(address=address).select_related("address")
+    audit_read(user=request.user, action="address.view", obj=address, unit_path=address.unit_path)
     housing = getattr(address, "housing", None)  # the reverse one-to-one raises when there is none
     return render(
         request,

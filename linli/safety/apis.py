@@ -18,6 +18,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from linli.api.schemas import ProblemOut
+from linli.audit.reads import audit_read
 from linli.care.models import Contact, RiskLevel, Sweep
 from linli.core.errors import ServiceError
 from linli.registry.apis import Paging
@@ -672,6 +673,7 @@ def hazard_summary_endpoint(request: HttpRequest, filters: Query[SummaryFilters]
 @router.get("/hazards/{hazard_id}", response=HazardDetailOut)
 def hazard_detail(request: HttpRequest, hazard_id: int) -> dict[str, Any]:
     hazard = get_hazard_for_user(request.user, hazard_id)
+    audit_read(user=request.user, action="hazard.view", obj=hazard, unit_path=hazard.unit_path)
     return {**_hazard_out(hazard), "rechecks": [_recheck_out(r) for r in hazard_rechecks(hazard=hazard)]}
 
 

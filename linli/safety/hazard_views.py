@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
+from linli.audit.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 from linli.org.models import Unit
@@ -138,7 +139,9 @@ def _render_hazard(request: HttpRequest, hazard: Hazard, *, form: RecheckForm | 
 @never_cache
 @require_GET
 def hazard_detail(request: HttpRequest, hazard_id: int) -> HttpResponse:
-    return _render_hazard(request, get_hazard_for_user(request.user, hazard_id))
+    hazard = get_hazard_for_user(request.user, hazard_id)
+    audit_read(user=request.user, action="hazard.view", obj=hazard, unit_path=hazard.unit_path)
+    return _render_hazard(request, hazard)
 
 
 @login_required

@@ -179,3 +179,14 @@ def test_every_guard_trigger_is_in_place():
     suffixes = ["no_update", "no_delete", "no_replace"] if SQLITE else ["no_update_or_delete", "no_truncate"]
     expected = {f"{prefix}_{suffix}" for prefix, _ in APPEND_ONLY.values() for suffix in suffixes}
     assert expected <= present, expected - present
+
+
+def test_verify_after_an_archive_starts_from_its_anchor(events, tmp_path):
+    from django.utils import timezone
+
+    month = timezone.localtime(events[0].at).strftime("%Y-%m")
+    call_command("audit", "archive", "--month", month, "--out", str(tmp_path), stdout=StringIO())
+    audit_record(actor=None, action="test.later", unit_path="310120")
+    out = StringIO()
+    call_command("audit", "verify", "--after-archive", str(tmp_path / f"audit-{month}"), stdout=out)
+    assert out.getvalue() == "审计日志完整：1 条\n"

@@ -4,6 +4,7 @@ anchors, so that the archive can be checked later (`linli audit verify --archive
 
 from __future__ import annotations
 
+import json
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="校验审计日志的摘要链，报告第一处断链")
         verify.add_argument("--archive", help="校验一个归档目录（archive 生成），而不是数据库")
+        verify.add_argument(
+            "--after-archive", help="已删除归档月份后：从该归档目录的最后一条之后校验数据库，并与其锚点衔接"
+        )
         archive = sub.add_parser("archive", help="把一个月的审计事件写成 csv 和链锚点")
         archive.add_argument("--month", required=True, help="月份，如 2026-05")
         archive.add_argument("--out", required=True, help="输出目录")
@@ -32,10 +36,14 @@ class Command(BaseCommand):
         elif options.get("archive"):
             self._verify_archive(Path(options["archive"]))
         else:
-            self._verify()
+            self._verify(options.get("after_archive"))
 
-    def _verify(self) -> None:
-        report = verify_chain()
+    def _verify(self, after_archive: str | None) -> None:
+        if after_archive:
+            anchors = json.loads((Path(after_archive) / "anchors.json").read_text())
+            report = verify_chain(after_id=anchors["last_id"] or 0, prev_hash=anchors["last_hash"] or "")
+        else:
+            report = verify_chain()
         if report.broken is None:
             self.stdout.write(f"审计日志完整：{report.count} 条")
             return
