@@ -24,6 +24,7 @@ from linli.api.schemas import ProblemOut
 from linli.audit.reads import audit_read
 from linli.care.models import Category, Contact, KeyPerson, RiskLevel
 from linli.care.selectors import (
+    can_view_health,
     contacts_due,
     get_key_person_detail_for_user,
     get_key_person_for_contact,
@@ -32,6 +33,7 @@ from linli.care.selectors import (
     key_person_contacts,
     key_persons_in,
     members_for,
+    visible_categories,
 )
 from linli.care.services import (
     CategoryInput,
@@ -90,6 +92,9 @@ class KeyPersonOut(Schema):
     days_overdue: int
     last_contact_at: datetime.datetime | None
     emergency_at: datetime.datetime | None
+    # False for roles without VIEW_HEALTH (PIPL Art. 28): health categories are left out, and grades,
+    # due dates, treatments, needs and contact notes are empty.
+    health_visible: bool
 
 
 class KeyPersonDetailOut(KeyPersonOut):
@@ -209,8 +214,9 @@ def _member(user: Any) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "name": str(user), "phone": user.phone}
 
 
-def _key_person_out(key_person: KeyPerson, on: datetime.date | None = None) -> dict[str, Any]:
+def _key_person_out(key_person: KeyPerson, user: Any, on: datetime.date | None = None) -> dict[str, Any]:
     resident = key_person.resident
+    health = can_view_health(user, key_person.unit_path)
     return {
         "id": key_person.pk,
         "resident_id": resident.pk,
@@ -225,7 +231,7 @@ def _key_person_out(key_person: KeyPerson, on: datetime.date | None = None) -> d
                 "due_date": c.due_date,
                 "treatment": c.treatment,
             }
-            for c in key_person.categories.all()
+            for c in visible_categories(key_person.categories.all(), health=health)
         ],
         "risk_level": key_person.risk_level,
         "risk_level_label": key_person.get_risk_level_display(),
@@ -235,23 +241,26 @@ def _key_person_out(key_person: KeyPerson, on: datetime.date | None = None) -> d
         "days_overdue": ((on or timezone.localdate()) - key_person.next_contact_due).days,
         "last_contact_at": key_person.last_contact_at,
         "emergency_at": key_person.emergency_at,
+        "health_visible": health,
     }
 
 
-def _key_person_detail_out(key_person: KeyPerson) -> dict[str, Any]:
+def _key_person_detail_out(key_person: KeyPerson, user: Any) -> dict[str, Any]:
+    out = _key_person_out(key_person, user)
     return {
-        **_key_person_out(key_person),
+        **out,
         "backup": _member(key_person.backup),
         "guardians": [
             {"name": g.name, "relation": g.relation, "phone": mask_phone(g.phone)}
             for g in key_person.guardians.all()
         ],
-        "needs_note": key_person.needs_note,
+        "needs_note": key_person.needs_note if out["health_visible"] else "",
         "is_active": key_person.is_active,
     }
 
 
-def _contact_out(contact: Contact) -> dict[str, Any]:
+def _contact_out(contact: Contact, *, health: bool) -> dict[str, Any]:
+    """A contact; without `health` its notes (outcome, needs found) are withheld."""
     return {
         "id": contact.pk,
         "key_person_id": contact.key_person_id,
@@ -259,8 +268,8 @@ def _contact_out(contact: Contact) -> dict[str, Any]:
         "kind": contact.kind,
         "kind_label": contact.get_kind_display(),
         "reached": contact.reached,
-        "outcome": contact.outcome,
-        "needs_found": contact.needs_found,
+        "outcome": contact.outcome if health else "",
+        "needs_found": contact.needs_found if health else "",
         "hazards_found": contact.hazards_found,
         "is_emergency": contact.is_emergency,
         "companions": contact.companions,
@@ -278,12 +287,12 @@ def key_persons(
     queryset = key_persons_in(user=request.user, unit=unit).prefetch_related("categories")
     audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
                detail={"page": paging.page})  # fmt: skip
-    return _page(queryset, paging, _key_person_out)
+    return _page(queryset, paging, lambda k: _key_person_out(k, request.user))
 
 
 @router.get("/key-persons/{key_person_id}", response=KeyPersonDetailOut)
 def key_person_detail(request: HttpRequest, key_person_id: int) -> dict[str, Any]:
-    return _key_person_detail_out(get_key_person_detail_for_user(request.user, key_person_id))
+    return _key_person_detail_out(get_key_person_detail_for_user(request.user, key_person_id), request.user)
 
 
 @router.get("/key-persons/{key_person_id}/contacts", response=ContactPage)
@@ -292,7 +301,8 @@ def key_person_contact_list(
 ) -> dict[str, Any]:
     """The contact history, newest first."""
     key_person = get_key_person_detail_for_user(request.user, key_person_id)
-    return _page(key_person_contacts(key_person=key_person), paging, _contact_out)
+    health = can_view_health(request.user, key_person.unit_path)
+    return _page(key_person_contacts(key_person=key_person), paging, lambda c: _contact_out(c, health=health))
 
 
 @router.post("/key-persons/{key_person_id}/contacts", response={201: ContactOut, 422: ProblemOut})
@@ -317,7 +327,7 @@ def key_person_contact_log(
     except ServiceError as exc:
         error = {"loc": ["body", exc.field] if exc.field else ["body"], "msg": exc.message}
         return Status(422, {"detail": exc.message, "errors": [error]})
-    return Status(201, _contact_out(contact))
+    return Status(201, _contact_out(contact, health=can_view_health(request.user, key_person.unit_path)))
 
 
 @router.get("/worklists/contacts-due", response=KeyPersonPage)
@@ -333,7 +343,9 @@ def worklist_contacts_due(
     queryset = contacts_due(user=request.user, on=on, unit=unit, mine=filters.mine)
     audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
                detail={"list": "today" if filters.mine else "", "page": paging.page})  # fmt: skip
-    return _page(queryset.prefetch_related("categories"), paging, lambda k: _key_person_out(k, on))
+    return _page(
+        queryset.prefetch_related("categories"), paging, lambda k: _key_person_out(k, request.user, on)
+    )
 
 
 # Putting a resident on the ledger and changing the pairing (C1, C3).
@@ -505,7 +517,7 @@ def key_person_create(request: HttpRequest, body: KeyPersonIn) -> Status[dict[st
         )
     except ServiceError as exc:
         return _problem(exc, _BODY_FIELDS)
-    return Status(201, _key_person_detail_out(key_person))
+    return Status(201, _key_person_detail_out(key_person, request.user))
 
 
 @router.post("/key-persons/{key_person_id}/reassign", response={200: KeyPersonDetailOut, 422: ProblemOut})
@@ -526,7 +538,7 @@ def key_person_reassign_endpoint(
         )
     except ServiceError as exc:
         return _problem(exc, _BODY_FIELDS)
-    return Status(200, _key_person_detail_out(key_person))
+    return Status(200, _key_person_detail_out(key_person, request.user))
 
 
 class RemoveIn(Schema):
@@ -544,7 +556,7 @@ def key_person_remove_endpoint(
         key_person = key_person_remove(actor=request.user, key_person=key_person, reason=body.reason)
     except ServiceError as exc:
         return _problem(exc, _BODY_FIELDS)
-    return Status(200, _key_person_detail_out(key_person))
+    return Status(200, _key_person_detail_out(key_person, request.user))
 
 
 # Census sweeps (C2).

@@ -23,7 +23,9 @@ from linli.care.forms import ContactForm, PeriodForm
 from linli.care.indicators import on_time_rates, on_time_rates_by_member, total_of
 from linli.care.models import Contact, Guardian, KeyPerson
 from linli.care.selectors import (
+    HEALTH_WITHHELD,
     age_on,
+    can_view_health,
     care_units_of,
     contacts_due,
     due_counts,
@@ -35,6 +37,7 @@ from linli.care.selectors import (
     key_person_contacts,
     key_person_row,
     key_persons_without_member,
+    visible_categories,
 )
 from linli.care.services import contact_log
 from linli.care.sweeps import open_sweeps_under
@@ -58,7 +61,12 @@ def _today() -> datetime.date:
 
 def _due_rows(queryset: Any, request: HttpRequest, on: datetime.date) -> tuple[Any, list[Any]]:
     page = Paginator(queryset.prefetch_related("categories"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    return page, [key_person_row(k, on=on) for k in page]
+    return page, [_row(request.user, k, on) for k in page]
+
+
+def _row(user: Any, key_person: KeyPerson, on: datetime.date) -> Any:
+    """A worklist row; health categories only for readers with VIEW_HEALTH where the person lives."""
+    return key_person_row(key_person, on=on, health=can_view_health(user, key_person.unit_path))
 
 
 @login_required
@@ -102,7 +110,7 @@ def care_home_block(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "counts": counts,
-            "rows": [key_person_row(k, on=today) for k in due[:HOME_PREVIEW]] if counts.total else [],
+            "rows": [_row(request.user, k, today) for k in due[:HOME_PREVIEW]] if counts.total else [],
             "units": units,
             "can_log": scope_for(request.user).can_anywhere(Capability.LOG_CONTACTS),
         },
@@ -139,12 +147,16 @@ def _detail_context(request: HttpRequest, key_person: KeyPerson, **reveal: Any) 
         request.GET.get("page")
     )
     resident = key_person.resident
+    health = can_view_health(request.user, key_person.unit_path)
     return {
         **_guardians_context(request, key_person, **reveal),
         "resident": resident,
         "age": age_on(resident.birth_date, today),
         "phone": mask_phone(resident.phone),
-        "categories": key_person.categories.all(),
+        "categories": visible_categories(key_person.categories.all(), health=health),
+        # Without VIEW_HEALTH: no health categories, grades, treatments, needs or contact notes.
+        "show_health": health,
+        "health_withheld": HEALTH_WITHHELD,
         "days_overdue": (today - key_person.next_contact_due).days,
         "history": history,
         "unit": grid_of(key_person=key_person),
@@ -265,7 +277,7 @@ def care_unit(request: HttpRequest, code: str) -> HttpResponse:
             "counts": due_counts(user=request.user, on=today, unit=unit),
             "page": page,
             "rows": rows,
-            "unpaired": [key_person_row(k, on=today) for k in unpaired[:UNPAIRED_SHOWN]],
+            "unpaired": [_row(request.user, k, today) for k in unpaired[:UNPAIRED_SHOWN]],
             "unpaired_count": unpaired.count(),
             "sweeps": sweeps[:SWEEPS_SHOWN],
             "more_sweeps": len(sweeps) > SWEEPS_SHOWN,
