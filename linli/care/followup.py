@@ -80,14 +80,14 @@ def vaccination_followup(*, user: Any, unit: Unit, on: datetime.date | None = No
     scope = scope_for(user)
     if not scope.covers(unit.path):
         return []
-    residents = (
+    queryset = (
         Resident.objects.filter(paths.subtree_q("unit_path", unit.path), status=Resident.Status.PRESENT)
         .filter(Q(birth_date__lte=born_before) | Q(key_person__is_active=True))
         .exclude(vaccination__status=Vaccination.Status.FULL)
         .select_related("vaccination", "key_person", "address")
         .order_by("unit_path", "name", "id")
     )
-    residents = list(residents)
+    residents = list(queryset)
     committees = _committee_names({r.unit_path for r in residents})
     rows = []
     for r in residents:

@@ -45,7 +45,7 @@ def _open(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data)).active
 
 
-def _calamine(data: bytes) -> list[list[object]]:
+def _calamine(data: bytes):
     return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
 
 
