@@ -190,3 +190,39 @@ def test_verify_after_an_archive_starts_from_its_anchor(events, tmp_path):
     out = StringIO()
     call_command("audit", "verify", "--after-archive", str(tmp_path / f"audit-{month}"), stdout=out)
     assert out.getvalue() == "审计日志完整：1 条\n"
+
+
+def test_old_account_events_get_their_district_and_the_chain_stays_whole(persona):
+    """Migration audit/0006 on events written before account events had a unit."""
+    import importlib
+
+    from django.apps import apps
+
+    from linli.audit.services import _write
+
+    def old_event(**fields):
+        base = {"at": timezone_now(), "actor": None, "actor_username": "", "object_type": "", "object_id": "",
+                "unit_path": "", "reason": "", "client_address": "", "detail": {}}  # fmt: skip
+        return _write({**base, **fields})
+
+    grid_nq = persona("grid-nq")
+    login = old_event(action="auth.login", actor=grid_nq, actor_username="grid-nq",
+                      object_type="accounts.user", object_id=str(grid_nq.pk))  # fmt: skip
+    failed = old_event(action="auth.login_failed", detail={"username": "GRID-AS"})
+    unknown = old_event(action="auth.login_failed", detail={"username": "nobody-at-all"})
+    other = old_event(action="demo.load")
+    after = audit_record(actor=None, action="test.after", unit_path="310120")
+    _drop_update_and_delete_triggers("audit_auditevent")
+    migration = importlib.import_module("linli.audit.migrations.0006_account_events_get_their_district")
+    migration.fill(apps, None)
+    paths = dict(AuditEvent.objects.filter(pk__in=[login.pk, failed.pk, unknown.pk, other.pk])
+                 .values_list("pk", "unit_path"))  # fmt: skip
+    assert paths == {login.pk: "310120", failed.pk: "150623", unknown.pk: "150623", other.pk: ""}
+    report = verify_chain()
+    assert report.broken is None and report.last_id == after.pk
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
