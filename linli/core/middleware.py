@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from linli.accounts.client import client_address as resolve_client_address
 from linli.core.context import client_address
 
 
@@ -14,8 +15,8 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Behind a proxy, the proxy is expected to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-        token = client_address.set(request.META.get("REMOTE_ADDR", ""))
+        # REMOTE_ADDR, or behind LINLI_TRUSTED_PROXIES the address they forwarded (docs/security.md).
+        token = client_address.set(resolve_client_address(request))
         try:
             return self.get_response(request)
         finally:

@@ -79,3 +79,27 @@ def test_the_forwarded_address_is_believed_only_from_a_trusted_proxy():
         # The client wrote 1.2.3.4 itself; the proxy appended the address it saw.
         assert client_address(behind) == "198.51.100.7"
         assert client_address(spoofed) == "203.0.113.9"
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_counted_and_audited(settings):
+    from linli.audit.models import AuditEvent
+
+    settings.LINLI_TRUSTED_PROXIES = ["10.0.0.1"]
+    client = Client()
+    for i in range(settings.LINLI_LOGIN_ADDRESS_FAILURE_LIMIT):
+        client.post(
+            "/login/",
+            {"username": f"spray-{i}", "password": "Spring2026!"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+        )
+    event = AuditEvent.objects.filter(action="auth.login_failed").latest("id")
+    assert event.client_address == "198.51.100.7"
+    # The sprayer is locked; another client behind the same proxy is not.
+    other = client.post(
+        "/login/",
+        {"username": "nanqiao", "password": DEMO_PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
+    assert other.status_code == 302
