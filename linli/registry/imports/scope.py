@@ -13,6 +13,7 @@ from typing import Any
 from linli.audit.services import audit_record
 from linli.core import paths
 from linli.org.models import Unit
+from linli.registry.imports.report import ImportFileError
 
 
 def import_roots(*, actor: Any, unit: Unit) -> list[str]:
@@ -24,7 +25,11 @@ def import_roots(*, actor: Any, unit: Unit) -> list[str]:
     scope = scope_for(actor)
     if scope.covers(unit.path):
         return [unit.path]
-    return [root for root in scope.full_roots if paths.is_within(root, unit.path)]
+    roots = [root for root in scope.full_roots if paths.is_within(root, unit.path)]
+    if not roots:
+        # A right to import without the residents' scope (a department's role): nothing to write into.
+        raise ImportFileError("您在该单位没有可导入的辖区")
+    return roots
 
 
 def is_within_any(path: str, roots: list[str]) -> bool:
