@@ -248,6 +248,13 @@ LINLI_NOTIFY_CHANNELS = env_list("LINLI_NOTIFY_CHANNELS", ["database", "console"
 LINLI_WEBHOOK_URL = env_str("LINLI_WEBHOOK_URL", "")
 LINLI_SMS_URL = env_str("LINLI_SMS_URL", "")
 LINLI_IMPORT_MAX_ROWS = env_int("LINLI_IMPORT_MAX_ROWS", 2_000_000, minimum=1)
+# An upload is parsed by a child process with these limits (docs/security.md, "Hostile files").
+LINLI_IMPORT_MAX_COLUMNS = env_int("LINLI_IMPORT_MAX_COLUMNS", 100, minimum=1)
+LINLI_IMPORT_MAX_CELL_CHARS = env_int("LINLI_IMPORT_MAX_CELL_CHARS", 5000, minimum=100)
+LINLI_IMPORT_MEMORY_MB = env_int("LINLI_IMPORT_MEMORY_MB", 1024, minimum=128)
+LINLI_IMPORT_SECONDS = env_int("LINLI_IMPORT_SECONDS", 600, minimum=5)
+# An import job still uploaded/validating/writing after this long is failed by `linli tick`.
+LINLI_IMPORT_STUCK_MINUTES = env_int("LINLI_IMPORT_STUCK_MINUTES", 60, minimum=5)
 # The address a love card's QR code points at: where a finder's phone can reach the /c/ pages.
 # One cache for every server process (the public intake's rate limit and one-use questions): files under
 # the var directory, so that no cache server is needed on an intranet machine.

@@ -261,12 +261,22 @@ class ImportJob(models.Model):
     failure = models.CharField(_("失败原因"), max_length=500, blank=True)
     report_name = models.CharField(_("错误报告文件"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # When the job entered its current state: `linli tick` fails a job left running for too long.
+    state_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
         ordering = ["-created_at"]
+        indexes = [
+            # `import_jobs_fail_stuck`: the jobs still running, oldest state first.
+            models.Index(
+                fields=["state_changed_at"],
+                name="registry_importjob_running",
+                condition=models.Q(state__in=["uploaded", "validating", "writing"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"

@@ -4,7 +4,9 @@ The row-level work is `linli.registry.importing` (its public API only: `import_r
 `ImportFileError`, `report_rows`). A job moves uploaded → validating → validated → writing → done, or
 to failed with a Chinese reason. Small files run inside the request; large ones through a task that
 `linli worker` runs. Each step claims the job with a conditional update, so a step runs once even if
-two workers pick it up.
+two workers pick it up, and ends it with another, so a job that `linli tick` failed as stuck stays
+failed. No step parses the file itself: `read_table` has a sandboxed child process do that
+(linli.registry.imports.tables), so a hostile upload can end a job, never the server process.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,9 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SYNC_MAX_BYTES = {".csv": 1024 * 1024, ".xlsx": 384 * 1024, ".xls": 1024 * 1024}
 RUNNING_STATES = (ImportJob.State.UPLOADED, ImportJob.State.VALIDATING, ImportJob.State.WRITING)
 _INTERNAL_FAILURE = "处理文件时发生内部错误，未写入任何数据；请联系管理员"
+_STUCK_FAILURE = (
+    "导入任务超过 {minutes} 分钟仍未完成（处理进程可能已中止），已终止，未写入任何数据；请重新导入"
+)
 
 
 def _stored_path(job: ImportJob) -> Path:
@@ -95,6 +101,7 @@ def import_job_create(
                 uploaded_by=actor,
                 original_name=original_name[:255],
                 stored_name=stored.name,
+                state_changed_at=timezone.now(),
             )
             job.full_clean()
             job.save()
@@ -125,7 +132,7 @@ def import_job_validate(*, job_uuid: uuid.UUID | str) -> None:
     is still waiting for validation.
     """
     claimed = ImportJob.objects.filter(uuid=job_uuid, state=ImportJob.State.UPLOADED).update(
-        state=ImportJob.State.VALIDATING
+        state=ImportJob.State.VALIDATING, state_changed_at=timezone.now()
     )
     if not claimed:
         return
@@ -140,10 +147,15 @@ def import_job_validate(*, job_uuid: uuid.UUID | str) -> None:
         logger.exception("validating import job %s failed", job_uuid)
         _fail(job, _INTERNAL_FAILURE)
         return
-    job.state = ImportJob.State.VALIDATED
-    job.total_rows = job.rows_done = report.total_rows
-    job.rejected = report.rejected_rows
-    job.save(update_fields=["state", "total_rows", "rows_done", "rejected", "report_name"])
+    # Only if it is still ours: `linli tick` may have failed it as stuck meanwhile.
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.VALIDATING).update(
+        state=ImportJob.State.VALIDATED,
+        state_changed_at=timezone.now(),
+        total_rows=report.total_rows,
+        rows_done=report.total_rows,
+        rejected=report.rejected_rows,
+        report_name=job.report_name,
+    )
 
 
 def import_job_write(*, actor: Any, job: ImportJob, write_valid_rows: bool) -> ImportJob:
@@ -166,7 +178,7 @@ def import_job_write(*, actor: Any, job: ImportJob, write_valid_rows: bool) -> I
     in_request = runs_in_request(size=path.stat().st_size if path.exists() else 0, suffix=path.suffix)
     with transaction.atomic():
         claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.VALIDATED).update(
-            state=ImportJob.State.WRITING, write_valid_rows=write_valid_rows
+            state=ImportJob.State.WRITING, write_valid_rows=write_valid_rows, state_changed_at=timezone.now()
         )
         if not claimed:
             raise ServiceError("该导入任务已在写入或已完成")
@@ -202,17 +214,23 @@ def import_job_run_write(*, job_uuid: uuid.UUID | str, actor_id: int) -> None:
             report = _run_import(job, actor=actor, write_valid_rows=job.write_valid_rows)
             if not report.written:
                 raise ImportFileError("文件的校验结果与上次不同，未写入任何数据；请重新导入")
-            job.state = ImportJob.State.DONE
-            job.total_rows = job.rows_done = report.total_rows
-            job.rejected = report.rejected_rows
-            job.created, job.updated, job.unchanged = report.created, report.updated, report.unchanged
-            job.finished_at = timezone.now()
-            job.save(
-                update_fields=[
-                    "state", "total_rows", "rows_done", "rejected", "created", "updated", "unchanged",
-                    "finished_at",
-                ]
-            )  # fmt: skip
+            now = timezone.now()
+            # Conditional: if `linli tick` failed the job as stuck meanwhile, the write is undone.
+            finished = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.WRITING).update(
+                state=ImportJob.State.DONE,
+                state_changed_at=now,
+                finished_at=now,
+                total_rows=report.total_rows,
+                rows_done=report.total_rows,
+                rejected=report.rejected_rows,
+                created=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
+            )
+            if not finished:
+                raise _Abandoned
+    except _Abandoned:
+        return
     except ServiceError as exc:
         _fail(job, exc.message)
         return
@@ -274,11 +292,52 @@ def _run_import(
     )
 
 
+class _Abandoned(Exception):
+    """Raised inside a write whose job is no longer running (failed as stuck): the write is undone."""
+
+
 def _fail(job: ImportJob, message: str) -> None:
-    job.state = ImportJob.State.FAILED
-    job.failure = message[:500]
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "failure", "finished_at"])
+    """End a running job as failed; a job that already ended (done, or failed as stuck) keeps its end."""
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk, state__in=RUNNING_STATES).update(
+        state=ImportJob.State.FAILED, failure=message[:500], finished_at=now, state_changed_at=now
+    )
+
+
+def import_jobs_fail_stuck() -> int:
+    """Fail the import jobs left uploaded, validating or writing for longer than the limit (`linli tick`).
+
+    A worker killed mid-step (or a server restarted while a small file was being validated in the
+    request) leaves its job running for ever; this ends it with a Chinese reason. Nothing was written:
+    a write is one transaction, and a write still running when its job is failed here is undone.
+    """
+    from django.conf import settings
+    from django.db.models import Q
+
+    minutes = int(settings.LINLI_IMPORT_STUCK_MINUTES)
+    now = timezone.now()
+    cutoff = now - timedelta(minutes=minutes)
+    old = Q(state_changed_at__lt=cutoff) | Q(state_changed_at__isnull=True, created_at__lt=cutoff)
+    failed = 0
+    for job in ImportJob.objects.filter(old, state__in=RUNNING_STATES).only("pk", "state", "unit_path"):
+        # One conditional update per job, so that a worker finishing it this instant keeps its result.
+        with transaction.atomic():
+            claimed = ImportJob.objects.filter(old, pk=job.pk, state=job.state).update(
+                state=ImportJob.State.FAILED,
+                failure=_STUCK_FAILURE.format(minutes=minutes),
+                finished_at=now,
+                state_changed_at=now,
+            )
+            if claimed:
+                audit_record(
+                    actor=None,
+                    action="import_job.fail_stuck",
+                    obj=job,
+                    unit_path=job.unit_path,
+                    detail={"state": job.state, "minutes": minutes},
+                )
+        failed += claimed
+    return failed
 
 
 def _write_report(job: ImportJob, report: ImportReport) -> str:

@@ -1,126 +1,170 @@
-"""Reading the spreadsheets offices keep: the rows of an xlsx/xls (calamine) or a csv (UTF-8 or GBK).
+"""Reading the spreadsheets offices keep: the rows of an xlsx/xls (calamine) or a csv (UTF-8, GBK, UTF-16).
 
-Whatever the file's name says, its first bytes decide how it is read. Hostile files (zip bombs, files
-that only pretend to be workbooks) are refused before any row is read. A csv is streamed row by row;
-calamine holds one sheet in memory while its rows are turned into Python values.
+An upload is hostile until read, so this process never parses one: `read_table` starts
+linli/registry/imports/sandbox.py as a child process with its own memory, CPU, output and file limits
+and a wall-clock timeout kept from here, and reads back the rows it writes as JSON lines to a private
+temporary file, while it writes them. A file the child refuses, a child killed by a limit or by the
+timeout, a crash or any other exit without its end line becomes an ImportFileError with a Chinese
+reason, at whatever row the caller has reached: the import's one transaction then writes nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import zipfile
+import contextlib
+import json
+import logging
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
-from typing import Any
 
+from django.conf import settings
+
+from linli.registry.imports import sandbox
 from linli.registry.imports.report import ImportFileError
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-# An xlsx whose parts inflate beyond this, or by more than this ratio, is refused unread.
-MAX_INFLATED_BYTES = 512 * 1024 * 1024
-MAX_INFLATION_RATIO = 200
+logger = logging.getLogger(__name__)
+
+SANDBOX_SCRIPT = Path(sandbox.__file__).resolve()
+# The child's output: at most this much on disk, and no line (one batch) longer than this.
+MAX_OUTPUT_BYTES = 4 * 1024 * 1024 * 1024
+MAX_LINE_BYTES = 32 * 1024 * 1024
+# A cell of calamine's sheet costs some tens of bytes; the area a sheet may span follows the memory limit.
+BYTES_PER_CELL = 64
+
+MSG_TIMEOUT = "解析文件超过 {seconds} 秒仍未完成，已终止；未写入任何数据，请拆分文件后重新导入"
+MSG_TOO_BIG = "文件内容展开后过大，已拒绝导入；未写入任何数据"
+MSG_CRASHED = "无法解析该文件（文件可能已损坏或被构造成异常格式），已拒绝导入；未写入任何数据"
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        # Spreadsheets store long digit strings typed as numbers as floats; keep the digits.
-        return str(int(value))
-    return str(value).strip()
+def sandbox_limits() -> dict[str, int]:
+    """The child's limits, from the settings (docs/security.md, "Hostile files")."""
+    memory = int(settings.LINLI_IMPORT_MEMORY_MB) * 1024 * 1024
+    seconds = float(settings.LINLI_IMPORT_SECONDS)
+    return {
+        "max_rows": int(settings.LINLI_IMPORT_MAX_ROWS),
+        "max_columns": int(settings.LINLI_IMPORT_MAX_COLUMNS),
+        "max_cell_chars": int(settings.LINLI_IMPORT_MAX_CELL_CHARS),
+        "max_cells": memory // BYTES_PER_CELL,
+        "memory_bytes": memory,
+        "cpu_seconds": max(1, int(seconds)),
+        "output_bytes": MAX_OUTPUT_BYTES,
+    }
 
 
-def _check_zip(path: Path) -> None:
+def sandbox_command(path: Path, out: Path, limits: Mapping[str, int]) -> list[str]:
+    """The child's command line: isolated mode (no environment, no user site, no script directory)."""
+    return [sys.executable, "-I", str(SANDBOX_SCRIPT), str(path), str(out), json.dumps(dict(limits))]
+
+
+def _exit_message(returncode: int, *, timed_out: bool, seconds: float) -> str:
+    if timed_out or returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return MSG_TIMEOUT.format(seconds=f"{seconds:g}")
+    if returncode == -signal.SIGXFSZ:
+        return MSG_TOO_BIG
+    if returncode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, 3):
+        return sandbox.MSG_MEMORY
+    return MSG_CRASHED
+
+
+def _batch(line: bytes) -> list[list[str]] | dict[str, object]:
+    """One line of the child's output, checked for shape: a list of rows of str, or a final object."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-            deflated = sum(info.compress_size for info in archive.infolist()) or 1
-            names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        raise ImportFileError("文件已损坏，无法作为 xlsx 打开") from None
-    if inflated > MAX_INFLATED_BYTES or inflated / deflated > MAX_INFLATION_RATIO:
-        raise ImportFileError("文件解压后异常庞大（疑似压缩炸弹），已拒绝导入")
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise ImportFileError("文件不是 Excel 工作簿（xlsx），请另存为 xlsx 或 csv 后再导入")
-    sheet = _first_formula_sheet(
-        path, sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        item = json.loads(line)
+    except ValueError:
+        raise ImportFileError(MSG_CRASHED) from None
+    if isinstance(item, dict):
+        return item
+    # Set-of-types checks run at C speed: this is per cell of a million-row import.
+    if (
+        isinstance(item, list)
+        and set(map(type, item)) <= {list}
+        and set(map(type, chain.from_iterable(item))) <= {str}
+    ):
+        return item
+    raise ImportFileError(MSG_CRASHED)
+
+
+def _sandboxed_rows(path: Path) -> Iterator[list[str]]:
+    limits = sandbox_limits()
+    seconds = float(settings.LINLI_IMPORT_SECONDS)
+    folder = Path(settings.VAR_DIR) / "imports" / "sandbox"
+    folder.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(dir=folder))
+    out = workdir / "rows.jsonl"
+    out.touch(mode=0o600)
+    process = subprocess.Popen(  # noqa: S603 - our own script; the file's path is an argument
+        sandbox_command(path.resolve(), out, limits),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=workdir,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        close_fds=True,
     )
-    if sheet:
-        raise ImportFileError(
-            "工作表中含有公式：公式的值可能过时或被篡改，请把公式转为数值（选择性粘贴为数值）后再导入"
-        )
+    timed_out = threading.Event()
 
+    def stop() -> None:
+        timed_out.set()
+        process.kill()
 
-_FORMULA_TAGS = (b"<f>", b"<f ", b"<x:f>", b"<x:f ")
-
-
-def _first_formula_sheet(path: Path, sheets: list[str]) -> str:
-    """The first worksheet part that holds a formula cell, read as a stream (sheets can be large)."""
-    with zipfile.ZipFile(path) as archive:
-        for name in sheets:
-            tail = b""
-            with archive.open(name) as stream:
-                while chunk := stream.read(1 << 20):
-                    window = tail + chunk
-                    if any(tag in window for tag in _FORMULA_TAGS):
-                        return name
-                    tail = window[-5:]
-    return ""
-
-
-def _spreadsheet_rows(path: Path) -> Iterator[list[str]]:
-    from python_calamine import CalamineWorkbook
-
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
-            raise ImportFileError("工作簿中没有工作表")
-        sheet = workbook.get_sheet_by_index(0)
-        for row in sheet.iter_rows():
-            yield [_cell(v) for v in row]
-    except ImportFileError:
-        raise
-    except Exception:
-        raise ImportFileError("无法读取该电子表格，文件可能已损坏或格式不受支持") from None
-
-
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    with path.open("rb") as raw:
-        sample = raw.read(64 * 1024)
-    encoding = "utf-8-sig"
-    try:
-        sample.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # A cut multi-byte character at the end of the sample is still UTF-8.
-        if exc.start < len(sample) - 4:
-            encoding = "gb18030"
-    if b"\x00" in sample:
-        raise ImportFileError("文件不是文本表格（csv），也不是 Excel 工作簿")
-    try:
-        with path.open(encoding=encoding, newline="") as handle:
-            for row in csv.reader(handle):
-                yield [cell.strip() for cell in row]
-    except UnicodeDecodeError:
-        raise ImportFileError("无法识别文件编码，请以 UTF-8 或 GBK 保存 csv") from None
-    except csv.Error as exc:
-        raise ImportFileError(f"csv 格式错误：{exc}") from None
+        with out.open("rb") as handle:
+            pending = b""
+            while True:
+                data = handle.read(1 << 20)
+                if not data:
+                    if process.poll() is None:
+                        with contextlib.suppress(subprocess.TimeoutExpired):
+                            process.wait(timeout=0.01)
+                        continue
+                    data = handle.read()  # whatever it wrote before it exited
+                    if not data:
+                        logger.warning(
+                            "import sandbox for %s ended with status %s", path.name, process.returncode
+                        )
+                        raise ImportFileError(
+                            _exit_message(process.returncode, timed_out=timed_out.is_set(), seconds=seconds)
+                        )
+                pending += data
+                *lines, pending = pending.split(b"\n")
+                if len(pending) > MAX_LINE_BYTES:
+                    raise ImportFileError(MSG_CRASHED)
+                for line in lines:
+                    item = _batch(line)
+                    if isinstance(item, list):
+                        yield from item
+                    elif "error" in item:
+                        raise ImportFileError(str(item["error"])[:300])
+                    else:
+                        return
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def read_table(path: Path) -> Iterator[list[str]]:
-    """The rows of the first sheet of an xlsx/xls, or of a csv, whatever the file's name says."""
+    """The rows of the first sheet of an xlsx/xls, or of a csv, whatever the file's name says.
+
+    The file is parsed by a sandboxed child process (see the module docstring); errors about the file
+    are raised as ImportFileError when the caller reaches them.
+    """
     if not path.exists() or not path.is_file():
         raise ImportFileError("找不到文件")
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if not head:
+    if path.stat().st_size == 0:
         raise ImportFileError("文件是空的")
-    if head.startswith(_ZIP_MAGIC):
-        _check_zip(path)
-        return _spreadsheet_rows(path)
-    if head.startswith(_OLE_MAGIC):
-        return _spreadsheet_rows(path)
-    return _csv_rows(path)
+    return _sandboxed_rows(path)
 
 
 def map_columns(

@@ -23,6 +23,7 @@ JOBS = [
     ("协议回访提醒", "linli.safety.services:dispute_checks_remind"),
     ("隐患逾期提醒", "linli.safety.services:hazards_remind_overdue"),
     ("通知重试", "linli.notify.services:notifications_retry_due"),
+    ("终止卡住的导入任务", "linli.registry.services:import_jobs_fail_stuck"),
     ("清理公开提交计数", "linli.needs.intake_guard:intake_guard_purge"),
 ]
 
