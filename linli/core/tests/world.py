@@ -23,8 +23,9 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from linli.accounts.models import Membership, User
+from linli.accounts.models import ApiToken, Membership, User
 from linli.accounts.roles import Role
+from linli.accounts.services import api_token_issue
 from linli.care.lovecards import love_card_issue
 from linli.care.models import Category
 from linli.care.services import CategoryInput, contact_log, key_person_enrol
@@ -150,6 +151,10 @@ def _build_place(number: int, name: str, path: str, owner: User) -> Place:
         unit=grid,
         upload=SimpleUploadedFile("矩阵.csv", "姓名,身份证号\n矩阵,123\n".encode(), content_type="text/csv"),
     )
+    # An API token of the grid's worker: only they (and a security administrator over them) may revoke it.
+    worker = member_of(path, Role.GRID_WORKER)
+    api_token_issue(user=worker)
+    api_token = ApiToken.objects.filter(user=worker).latest("pk")
     point = support_point_create(actor=None, unit=grid, kind="police_office", name=f"矩阵{name}警务室")
 
     place.ids = {
@@ -170,6 +175,8 @@ def _build_place(number: int, name: str, path: str, owner: User) -> Place:
         "hazard_id": hazard.pk,
         "job_uuid": job.uuid,
         "point_id": point.pk,
+        "token_id": api_token.pk,
+        "username": worker.username,
     }
     return place
 
@@ -205,6 +212,8 @@ ABSENT: dict[str, Any] = {
     "hazard_id": 987654321,
     "job_uuid": uuid.UUID("00000000-0000-4000-8000-000000000000"),
     "point_id": 987654321,
+    "token_id": 987654321,
+    "username": "nobody-matrix",
 }
 
 
