@@ -196,6 +196,8 @@ def _write_cell(
 
 def _csv_cell(value: object) -> str:
     text = _cell_text(value)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return text  # a negative number is a number, not a formula
     # A csv cell has no type: a leading quote is how Excel and WPS are told "this is text".
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 

@@ -192,3 +192,16 @@ def test_the_import_keeps_formula_like_text_as_typed(persona, tmp_path):
     assert report.errors == []
     stored = dict(Resident.objects.filter(name__in=typed).values_list("name", "reported_address"))
     assert stored == {text: text for text in typed}
+
+
+def test_the_cli_error_report_csv_is_guarded():
+    """`linli import --report FILE` writes the same report as csv: a quoted value cannot start a formula."""
+    from linli.registry.imports.report import ImportReport, RowError, report_csv
+
+    report = ImportReport(
+        errors=[RowError(2, "=姓名", '=HYPERLINK("http://x","y")'), RowError(3, "人口类型", "-1")]
+    )
+    rows = list(csv.reader(io.StringIO(report_csv(report), newline="")))
+    assert rows[0] == ["行号", "列", "问题"]
+    assert rows[1] == ["2", "'=姓名", '\'=HYPERLINK("http://x","y")']
+    assert rows[2] == ["3", "人口类型", "'-1"]

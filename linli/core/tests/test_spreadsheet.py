@@ -164,6 +164,12 @@ def test_csv_has_a_bom_and_quotes_formula_like_cells():
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
 
 
+def test_csv_numbers_stay_numbers():
+    data = csv_bytes(columns=[Column("差额")], rows=[[-5], [2.5], ["-5"]])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[1:] == [["-5"], ["2.5"], ["'-5"]]
+
+
 def test_a_download_names_the_file_in_chinese_with_an_ascii_fallback():
     response = download_response(
         b"x", filename="南桥 疫苗接种随访-20261203.xlsx", content_type=XLSX_CONTENT_TYPE
