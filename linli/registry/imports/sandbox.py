@@ -21,6 +21,7 @@ import csv
 import json
 import re
 import resource
+import signal
 import sys
 import zipfile
 import zlib
@@ -31,6 +32,7 @@ from xml.parsers import expat
 
 ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PR_SET_PDEATHSIG = 1
 # Files that are plainly not tables, whatever they are named.
 BINARY_MAGICS = (
     b"\x89PNG", b"%PDF", b"\x7fELF", b"MZ", b"GIF8", b"\xff\xd8\xff", b"Rar!", b"7z\xbc\xaf",
@@ -88,7 +90,17 @@ class Refused(Exception):
 
 
 def limit_self(limits: dict[str, int]) -> None:
-    """Lower this process's limits before the file is opened; they cannot be raised again."""
+    """Lower this process's limits before the file is opened; they cannot be raised again.
+
+    Also ask Linux to kill this process when its parent dies (a killed `linli import` or worker), so
+    that no parse outlives the import it was for.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
     cpu = max(1, int(limits["cpu_seconds"]))
     for name, value in (
         (resource.RLIMIT_AS, int(limits["memory_bytes"])),
