@@ -70,6 +70,8 @@ def token(request: HttpRequest, payload: TokenIn) -> Status[object]:
         return Status(401, {"detail": "用户名或口令不正确"})
     assert isinstance(user, User)
     if twofactor.two_factor_required(user):
+        if not twofactor.has_authenticator(user) and not twofactor.recovery_codes_left(user):
+            return Status(401, {"detail": "该账号需要两步验证，请先在网页上登录并绑定身份验证器"})
         if not payload.otp.strip():
             return Status(401, {"detail": "该账号需要两步验证，请在 otp 中填写验证码"})
         if twofactor.match_code(user, payload.otp) is None:

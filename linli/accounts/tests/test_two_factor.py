@@ -176,3 +176,13 @@ def test_a_security_admin_resets_a_device_and_the_user_enrols_again(persona):
     client = Client()
     _login(client, "officer-nq")
     assert client.get("/")["Location"].startswith("/account/2fa/setup/")
+
+
+def test_no_token_before_an_authenticator_is_bound():
+    response = Client().post(
+        "/api/v1/auth/token",
+        {"username": "jingzhen", "password": DEMO_PASSWORD, "otp": "123456"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert "绑定身份验证器" in response.json()["detail"]
