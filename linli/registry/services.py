@@ -29,6 +29,7 @@ from linli.audit.services import audit_record
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 from linli.registry.importing import ImportFileError, ImportReport, import_residents
+from linli.registry.imports.tables import time_limit
 from linli.registry.models import ImportJob
 from linli.registry.selectors import imports_dir, report_path
 
@@ -39,6 +40,8 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # Up to these sizes a step runs inside the request (a few seconds at most): about 10,000 rows of a
 # typical 户籍 sheet either way, since xlsx is compressed. Larger files go to the worker.
 SYNC_MAX_BYTES = {".csv": 1024 * 1024, ".xlsx": 384 * 1024, ".xls": 1024 * 1024}
+# A file parsed during the request gets at most this long (the server kills a worker after 30 s).
+IN_REQUEST_SECONDS = 20
 RUNNING_STATES = (ImportJob.State.UPLOADED, ImportJob.State.VALIDATING, ImportJob.State.WRITING)
 _INTERNAL_FAILURE = "处理文件时发生内部错误，未写入任何数据；请联系管理员"
 _STUCK_FAILURE = (
@@ -120,7 +123,8 @@ def import_job_create(
         stored.unlink(missing_ok=True)
         raise
     if in_request:
-        import_job_validate(job_uuid=job_uuid)
+        with time_limit(IN_REQUEST_SECONDS):
+            import_job_validate(job_uuid=job_uuid)
         job.refresh_from_db()
     return job
 
@@ -194,7 +198,8 @@ def import_job_write(*, actor: Any, job: ImportJob, write_valid_rows: bool) -> I
 
             write_import_job.enqueue(str(job.uuid), actor.pk)
     if in_request:
-        import_job_run_write(job_uuid=job.uuid, actor_id=actor.pk)
+        with time_limit(IN_REQUEST_SECONDS):
+            import_job_run_write(job_uuid=job.uuid, actor_id=actor.pk)
     job.refresh_from_db()
     return job
 

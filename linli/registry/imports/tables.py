@@ -20,6 +20,8 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import chain
 from pathlib import Path
 
@@ -42,10 +44,31 @@ MSG_TOO_BIG = "文件内容展开后过大，已拒绝导入；未写入任何�
 MSG_CRASHED = "无法解析该文件（文件可能已损坏或被构造成异常格式），已拒绝导入；未写入任何数据"
 
 
+_time_limit: ContextVar[float | None] = ContextVar("import_time_limit", default=None)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Within this block, a child gets at most `seconds` (a web request must end well before the
+    server's own worker timeout, which would kill the worker the child protects)."""
+    token = _time_limit.set(seconds)
+    try:
+        yield
+    finally:
+        _time_limit.reset(token)
+
+
+def sandbox_seconds() -> float:
+    """Wall-clock seconds a child may run: LINLI_IMPORT_SECONDS, or less inside `time_limit`."""
+    seconds = float(settings.LINLI_IMPORT_SECONDS)
+    limit = _time_limit.get()
+    return seconds if limit is None else min(seconds, limit)
+
+
 def sandbox_limits() -> dict[str, int]:
     """The child's limits, from the settings (docs/security.md, "Hostile files")."""
     memory = int(settings.LINLI_IMPORT_MEMORY_MB) * 1024 * 1024
-    seconds = float(settings.LINLI_IMPORT_SECONDS)
+    seconds = sandbox_seconds()
     return {
         "max_rows": int(settings.LINLI_IMPORT_MAX_ROWS),
         "max_columns": int(settings.LINLI_IMPORT_MAX_COLUMNS),
@@ -92,7 +115,7 @@ def _batch(line: bytes) -> list[list[str]] | dict[str, object]:
 
 def _sandboxed_rows(path: Path) -> Iterator[list[str]]:
     limits = sandbox_limits()
-    seconds = float(settings.LINLI_IMPORT_SECONDS)
+    seconds = sandbox_seconds()
     folder = Path(settings.VAR_DIR) / "imports" / "sandbox"
     folder.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(dir=folder))

@@ -263,8 +263,11 @@ def test_a_child_that_dies_after_sending_rows_fails_the_import_and_writes_nothin
     assert not Resident.objects.filter(name="孩子").exists()
 
 
-def test_a_child_past_the_wall_clock_limit_is_killed_and_the_job_fails(client_for, monkeypatch, settings):
-    settings.LINLI_IMPORT_SECONDS = 1
+def test_a_child_past_the_request_time_limit_is_killed_and_the_job_fails(client_for, monkeypatch):
+    from linli.registry import services
+
+    # LINLI_IMPORT_SECONDS stays at its default: a parse inside a request gets the shorter limit.
+    monkeypatch.setattr(services, "IN_REQUEST_SECONDS", 1)
     _child(monkeypatch, "import time; time.sleep(60)")
     response = client_for("officer-nq").post(
         "/imports/new/",
@@ -273,6 +276,15 @@ def test_a_child_past_the_wall_clock_limit_is_killed_and_the_job_fails(client_fo
     job = ImportJob.objects.get(uuid=response["Location"].rstrip("/").rsplit("/", 1)[-1])
     assert job.state == ImportJob.State.FAILED
     assert "解析文件超过 1 秒仍未完成" in job.failure
+
+
+def test_a_child_past_the_wall_clock_limit_is_killed_and_the_command_fails(tmp_path, monkeypatch, settings):
+    settings.LINLI_IMPORT_SECONDS = 1
+    _child(monkeypatch, "import time; time.sleep(60)")
+    path = tmp_path / "r.csv"
+    path.write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="解析文件超过 1 秒仍未完成"):
+        call_command("import", "housing", str(path), unit=NQ_GRID, stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_the_child_runs_under_its_memory_limit(tmp_path, settings):
