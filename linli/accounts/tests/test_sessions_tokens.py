@@ -87,6 +87,7 @@ def test_a_token_made_in_a_web_session_is_revoked_when_that_session_signs_out(cl
     bearer = Client(headers={"authorization": f"Bearer {raw}"})
     assert bearer.get("/api/v1/me").status_code == 200
     assert "值班室电脑" in web.get("/account/tokens/").content.decode()
+    assert "共 1 条令牌记录" in web.get("/account/").content.decode()
     web.post("/logout/")
     assert bearer.get("/api/v1/me").status_code == 401
     assert ApiToken.objects.get(label="值班室电脑").revoked_at is not None
