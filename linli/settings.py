@@ -258,8 +258,8 @@ LINLI_IMPORT_SECONDS = env_int("LINLI_IMPORT_SECONDS", 600, minimum=5)
 # An import job still uploaded/validating/writing after this long is failed by `linli tick`.
 LINLI_IMPORT_STUCK_MINUTES = env_int("LINLI_IMPORT_STUCK_MINUTES", 60, minimum=5)
 # The address a love card's QR code points at: where a finder's phone can reach the /c/ pages.
-# One cache for every server process (the public intake's rate limit and one-use questions): files under
-# the var directory, so that no cache server is needed on an intranet machine.
+# One cache for every server process: files under the var directory, so that no cache server is needed
+# on an intranet machine. Limits that must hold under concurrency are database rows (needs.intake_guard).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
