@@ -67,6 +67,7 @@ ACTION_LABELS: dict[str, str] = {
     "address_review.resolve": "处理地址核对",
     "import_job.create": "上传导入文件",
     "import_job.write": "写入导入数据",
+    "import_job.fail_stuck": "终止卡住的导入任务",
     "import_job.report_export": "导出导入报告",
     "import_job.fail_stuck": "终止卡住的导入任务",
     # Care
