@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 NQ_GRID = "310120.01.001.01"
 NQ_COMMUNITY = "310120.01.001"
-MAX_PAGES = 30
+MAX_PAGES = 16
 _SKIP = re.compile(r"(export|download|\.xlsx|\.csv|/logout|/api/|/open311/)", re.I)
 
 
@@ -71,7 +71,7 @@ def _visit_menu_pages(page: Any, base_url: str) -> list[str]:
     return seen
 
 
-@pytest.mark.parametrize("username", ["nanqiao", "grid-nq", "auditor"])
+@pytest.mark.parametrize("username", ["nanqiao", "auditor"])
 def test_pages_of_a_persona_trigger_no_csp_refusal(
     watched: tuple[Any, Console], base_url: str, username: str
 ):
