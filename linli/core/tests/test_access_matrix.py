@@ -194,6 +194,8 @@ def _run_matrix(routes: list[Route]) -> list[str]:
                 continue
             for method in route.methods:
                 absent = _call(client, route, method, ABSENT, token)
+                if absent[0] == 405:
+                    continue  # the method is refused before any object is looked up
                 other = _call(client, route, method, _values(foreign), token)
                 checked += 1
                 if other != absent:
@@ -201,7 +203,7 @@ def _run_matrix(routes: list[Route]) -> list[str]:
                         f"{name} {method} {route.url(_values(foreign))}: out of scope {other[0]}"
                         f" {str(other[1])[:120]} vs absent {absent[0]} {str(absent[1])[:120]}"
                     )
-    assert checked > len(routes) * 10
+    assert checked > len(routes) * 8
     return failures
 
 
