@@ -69,7 +69,6 @@ ACTION_LABELS: dict[str, str] = {
     "import_job.write": "写入导入数据",
     "import_job.fail_stuck": "终止卡住的导入任务",
     "import_job.report_export": "导出导入报告",
-    "import_job.fail_stuck": "终止卡住的导入任务",
     # Care
     "key_person.enrol": "纳入重点人员",
     "key_person.view": "查看重点人员",

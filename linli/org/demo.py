@@ -333,7 +333,12 @@ def _plan_people(
         ),
         # 三员分立: system administrator, security administrator and auditor are three people.
         _UserSpec(
-            "sysadmin", "奉贤分局系统管理员", "021-57100003", [(FENGXIAN_CODE, Role.SYSTEM_ADMIN, "")], [], True
+            "sysadmin",
+            "奉贤分局系统管理员",
+            "021-57100003",
+            [(FENGXIAN_CODE, Role.SYSTEM_ADMIN, "")],
+            [],
+            True,
         ),
         _UserSpec(
             "secadmin",
