@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.cache import cache
 from django.test import Client
 
@@ -41,6 +42,28 @@ ANGSU_TOWN = "150623.01"
 ZHIAN = "310120.B01"
 JINGZHEN = "310120.B02"
 DEMO_PASSWORD = "linli-demo-2026"
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 at its lowest cost, for the test run only.
+
+    A real hash costs about a quarter of a second and 100 MB, by design; the sign-in and lockout tests
+    make hundreds. The algorithm and the stored format stay argon2's (a hash records its own costs, so
+    hashes made at the full cost still verify), and `linli serve` in the browser tests keeps the real one.
+    """
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
+
+
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["linli.conftest.CheapArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
 
 
 @pytest.fixture(scope="session")
