@@ -27,7 +27,7 @@ from linli.conftest import NQ_GRID
 from linli.core.tests.scratch_db import REPO_ROOT, prepare, run_linli, scratch_database
 from linli.lib.idcard import make_id_number
 
-ROWS = 200_000
+ROWS = 100_000
 # `import -v 2` prints a line per chunk once it is written (SQLite) or sent (PostgreSQL): wait for two.
 UNDERWAY = re.compile(r"已处理 ([\d,]+) 行")
 UNDERWAY_ROWS = 40_000
