@@ -436,20 +436,24 @@ def test_period_is_chosen_in_the_query_string_and_checked(client_for, people):
     assert "还没有过完的周" in body
 
 
-def test_station_page_queries_do_not_grow_with_rows(
-    client_for, people, persona, django_assert_max_num_queries
-):
+def test_station_page_queries_do_not_grow_with_rows(client_for, people, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client = client_for("nanqiao")
-    # 21: the page's read is audited, and a chained audit event reads the last hash before its insert.
-    with django_assert_max_num_queries(21):
+    with CaptureQueriesContext(connection) as before:
         client.get(f"/care/units/{NANQIAO}/")
     for n in range(10):
         _enrol(
             persona, "nanqiao", _resident(f"试多{n}", NQ_GRID_2, datetime.date(1950, 1, 1), 100 + n), -1,
             categories=[CategoryInput("empty_nest")], responsible=None,
         )  # fmt: skip
-    with django_assert_max_num_queries(21):
+    with CaptureQueriesContext(connection) as after:
         client.get(f"/care/units/{NANQIAO}/")
+    assert len(after) == len(before)
+    # About 20: the page's own reads, its audited read (the chained event reads the last hash first, and
+    # on PostgreSQL takes the chain's advisory lock), and the session.
+    assert len(before) <= 22
 
 
 def test_reading_a_key_persons_detail_is_audited(client_for, api_for):

@@ -184,7 +184,8 @@ def _run_matrix(routes: list[Route]) -> list[str]:
                     failures.append(f"owner {place.owner.username} gets 404 at {route.url(_values(place))}")
 
     checked = 0
-    for name, (user, outside) in personas().items():
+    people = personas()
+    for name, (user, outside) in people.items():
         client = Client()
         client.force_login(user)
         token = api_token_issue(user=user)
@@ -203,7 +204,8 @@ def _run_matrix(routes: list[Route]) -> list[str]:
                         f"{name} {method} {route.url(_values(foreign))}: out of scope {other[0]}"
                         f" {str(other[1])[:120]} vs absent {absent[0]} {str(absent[1])[:120]}"
                     )
-    assert checked > len(routes) * 8
+    # Every route was asked by every persona with at least one method it accepts.
+    assert checked >= len(routes) * len(people)
     return failures
 
 
