@@ -59,11 +59,12 @@ class CheapArgon2PasswordHasher(Argon2PasswordHasher):
 
 def pytest_configure(config: Any) -> None:
     from django.conf import settings
-    from django.contrib.auth import hashers
+    from django.test.signals import setting_changed
 
-    settings.PASSWORD_HASHERS = ["linli.conftest.CheapArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
-    hashers.get_hashers.cache_clear()
-    hashers.get_hashers_by_algorithm.cache_clear()
+    hashers = ["linli.conftest.CheapArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    settings.PASSWORD_HASHERS = hashers
+    # Django's own receiver of this signal empties its cache of hasher instances.
+    setting_changed.send(sender=type(settings), setting="PASSWORD_HASHERS", value=hashers, enter=True)
 
 
 @pytest.fixture(scope="session")
