@@ -1,7 +1,7 @@
 # linli (邻里) — development tasks. GNU make.
 #
 #   make run     venv, migrate, demo data, then serve on http://127.0.0.1:$LINLI_PORT (default 8000)
-#   make test    ruff, mypy, pytest on SQLite, and pytest on PostgreSQL when initdb is installed
+#   make test    ruff, mypy, then pytest on SQLite and on PostgreSQL (when initdb is installed) side by side
 #   make lint    ruff and mypy only
 #   make fmt     ruff format and ruff check --fix
 #   make bench   run every bench/*.py
@@ -59,17 +59,8 @@ test: $(STAMP)
 	  fi; \
 	fi
 	@$(MAKE) lint
-	@mkdir -p $(TEST_VAR)
-	@tmp=$$(mktemp -d $(TEST_VAR)/sqlite-XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
-	echo "== pytest on SQLite (LINLI_VAR_DIR=$$tmp)"; \
-	env -u LINLI_DATABASE_URL LINLI_DEBUG=1 LINLI_VAR_DIR="$$tmp" $(BIN)/pytest $(PYTEST_ARGS)
-	@if { command -v initdb || ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1; then \
-	  tmp=$$(mktemp -d $(TEST_VAR)/postgres-XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
-	  echo "== pytest on PostgreSQL (LINLI_VAR_DIR=$$tmp)"; \
-	  scripts/with-postgres env LINLI_DEBUG=1 LINLI_VAR_DIR="$$tmp" $(BIN)/pytest $(PYTEST_ARGS); \
-	else \
-	  echo "== PostgreSQL not installed (no initdb): skipped the PostgreSQL run"; \
-	fi
+	@# SQLite and PostgreSQL side by side, one per core; each log is printed when its run ends.
+	@scripts/test-both $(TEST_VAR) $(BIN)/pytest $(PYTEST_ARGS)
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

@@ -119,6 +119,18 @@ def api_for(db: None) -> Callable[[str], Client]:
 
 
 @pytest.fixture(scope="session")
+def scratch_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The environment of a scratch database with committed data, migrated and holding the demo tree and
+    personas, shared by the tests that need other processes to see their data (races, a killed import);
+    see linli/core/tests/scratch_db.py."""
+    from linli.core.tests.scratch_db import prepare, scratch_database
+
+    with scratch_database(tmp_path_factory.mktemp("scratch") / "var") as env:
+        prepare(env)
+        yield env
+
+
+@pytest.fixture(scope="session")
 def _chromium_ready() -> None:
     """Skip the browser tests without Debian's Chromium; on CI (CI=true) its absence is a failure."""
     import os

@@ -250,6 +250,9 @@ LINLI_NOTIFY_CHANNELS = env_list("LINLI_NOTIFY_CHANNELS", ["database", "console"
 LINLI_WEBHOOK_URL = env_str("LINLI_WEBHOOK_URL", "")
 LINLI_SMS_URL = env_str("LINLI_SMS_URL", "")
 LINLI_IMPORT_MAX_ROWS = env_int("LINLI_IMPORT_MAX_ROWS", 2_000_000, minimum=1)
+# Rows validated (and then written) at a time: large enough that per-statement costs vanish, small enough
+# that a chunk is a few megabytes.
+LINLI_IMPORT_CHUNK_ROWS = env_int("LINLI_IMPORT_CHUNK_ROWS", 20_000, minimum=100, maximum=200_000)
 # An upload is parsed by a child process with these limits (docs/security.md, "Hostile files").
 LINLI_IMPORT_MAX_COLUMNS = env_int("LINLI_IMPORT_MAX_COLUMNS", 100, minimum=1)
 LINLI_IMPORT_MAX_CELL_CHARS = env_int("LINLI_IMPORT_MAX_CELL_CHARS", 5000, minimum=100)

@@ -5,10 +5,15 @@ transaction nobody else sees, and a flush would need DELETE on the append-only t
 `scratch_database(var_dir)` gives the environment for `linli` subprocesses: a SQLite file under
 `var_dir`, or, when the run is on PostgreSQL (LINLI_DATABASE_URL), a new database on the same server,
 dropped afterwards. `prepare(env)` migrates it and loads the demo unit tree and personas.
+
+Preparing costs about ten seconds, so the run prepares one and shares it: the session fixture
+`scratch_env` (linli/conftest.py). Its tests touch different rows and assert on what they changed
+themselves, never on a table's total. `run_module` runs a test's driver module (a race) against it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -17,6 +22,7 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -59,7 +65,29 @@ def run_linli(args: list[str], env: dict[str, str], *, timeout: float = 180) -> 
     return result.stdout
 
 
+_PREPARE = """
+from django.core.management import call_command
+from linli.org.demo import load_org_demo
+call_command("migrate", interactive=False, verbosity=0)
+load_org_demo()
+"""
+
+
 def prepare(env: dict[str, str]) -> None:
     """Migrate the scratch database and load the demo unit tree and personas (not the population)."""
-    run_linli(["migrate", "--noinput", "-v", "0"], env)
-    run_linli(["shell", "-c", "from linli.org.demo import load_org_demo; load_org_demo()"], env)
+    run_linli(["shell", "-c", _PREPARE], env)
+
+
+def run_module(module: str, args: list[str], env: dict[str, str], *, timeout: float = 300) -> dict[str, Any]:
+    """Run `python -m MODULE ARGS` against the scratch database; the JSON report on its last line.
+
+    The drivers (races) print one JSON object last, with an `errors` list that must be empty.
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["errors"] == [], report
+    return report

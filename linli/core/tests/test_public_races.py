@@ -1,6 +1,6 @@
 """The public pages hold under concurrent requests: real threads, each with its own connection, on a
 scratch database with committed data (SQLite queues them for the write lock, PostgreSQL runs them truly
-in parallel). One database is prepared for both races, which touch different rows.
+in parallel): the run's shared `scratch_env`, where the two races touch different rows.
 
 - The grid intake (needs.intake_guard): a burst of 10 filings from one address files exactly the hourly
   limit of 5; one answered question sent twice at once files once.
@@ -10,37 +10,17 @@ in parallel). One database is prepared for both races, which touch different row
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
-from linli.core.tests.scratch_db import REPO_ROOT, prepare, scratch_database
+from linli.core.tests.scratch_db import run_module
 
 BURST = 10
 SCANS = 20
 RESPONSIBLE = ["grid-nq", "officer-nq"]  # the responsible member and the community officer
 
 
-@pytest.fixture(scope="module")
-def scratch_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    with scratch_database(tmp_path_factory.mktemp("races") / "var") as env:
-        prepare(env)
-        yield env
-
-
 def _race(module: str, n: int, env: dict[str, str]) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", module, str(n)],
-        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["errors"] == [], report
-    return report
+    return run_module(module, [str(n)], env)
 
 
 def test_a_burst_of_filings_stops_at_the_hourly_limit_and_one_answer_files_once(scratch_env):

@@ -59,9 +59,6 @@ RESIDENCE_TYPES: dict[str, str] = {
     "临时": _TYPE.TEMPORARY.value,
     "临时居住": _TYPE.TEMPORARY.value,
 }
-# Rows validated (and then written) at a time: large enough that per-statement costs vanish, small enough
-# that a chunk is a few megabytes.
-CHUNK_ROWS = 20_000
 
 # The one answer for a number held outside the importer's scope: it says no more than that the number is
 # taken, and changes nothing (moving a resident between units is its own audited service).
@@ -138,6 +135,7 @@ def _validated_chunks(
     types = RESIDENCE_TYPES
     errors = report.errors
     # `seen`: ID number (as an int, see _IdNumbers.parse) → the row it was first seen in.
+    chunk_rows = settings.LINLI_IMPORT_CHUNK_ROWS
     chunk: list[ResidentRow] = []
     total = 0
     for row_number, row in enumerate(table, start=2):
@@ -196,7 +194,7 @@ def _validated_chunks(
                 address[:255], household[:30], relation[:20], 1 if phone and address else 0,
             )
         )  # fmt: skip
-        if len(chunk) >= CHUNK_ROWS:
+        if len(chunk) >= chunk_rows:
             report.total_rows = total
             yield chunk
             chunk = []

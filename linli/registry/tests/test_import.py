@@ -192,11 +192,9 @@ def test_the_command_reports_and_refuses_partial_writes(tmp_path):
 
 
 @pytest.fixture
-def small_chunks(monkeypatch):
+def small_chunks(settings):
     """Chunks of two rows, so that a handful of rows crosses several chunks and several writes."""
-    from linli.registry.imports import residents
-
-    monkeypatch.setattr(residents, "CHUNK_ROWS", 2)
+    settings.LINLI_IMPORT_CHUNK_ROWS = 2
 
 
 def test_an_error_in_a_late_chunk_undoes_the_rows_written_before_it(tmp_path, grid, small_chunks):

@@ -1,11 +1,11 @@
 """A killed import leaves nothing behind: the whole write is one transaction (R4).
 
-`linli import residents` runs in a process of its own against a database of its own (a SQLite file under
-a temporary LINLI_VAR_DIR, or a new database on the PostgreSQL server of the run), prepared by
-`linli migrate` and the demo unit tree (not `linli demo`'s population, which takes longer to load).
+`linli import residents` runs in a process of its own against the run's scratch database (a SQLite file
+under a temporary LINLI_VAR_DIR, or a new database on the PostgreSQL server of the run; see
+linli/core/tests/scratch_db.py), in chunks of CHUNK rows so that a small file makes many writes.
 Once rows are being written, the process gets SIGKILL: no cleanup, no rollback by Python. The database
-must then hold no resident and no import audit event. pytest-django's test database is not used: its
-audit table refuses the DELETE that a flush would need.
+must then hold no more residents and import audit events than before. pytest-django's test database is
+not used: its audit table refuses the DELETE that a flush would need.
 """
 
 from __future__ import annotations
@@ -19,19 +19,21 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from linli.conftest import NQ_GRID
-from linli.core.tests.scratch_db import REPO_ROOT, prepare, run_linli, scratch_database
+from linli.core.tests.scratch_db import REPO_ROOT, run_linli
 from linli.lib.idcard import make_id_number
 
-ROWS = 100_000
-# `import -v 2` prints a line per chunk once it is written (SQLite) or sent (PostgreSQL): wait for two.
+ROWS = 20_000
+CHUNK = 1_000
+# `import -v 2` prints a line per chunk once it is written (SQLite) or sent (PostgreSQL): wait for five,
+# which leaves fifteen to go when the kill lands.
 UNDERWAY = re.compile(r"已处理 ([\d,]+) 行")
-UNDERWAY_ROWS = 40_000
+UNDERWAY_ROWS = 5 * CHUNK
 KILL_TIMEOUT = 20.0
+RESIDENTS = "SELECT count(*) FROM registry_resident"
+IMPORT_EVENTS = "SELECT count(*) FROM audit_auditevent WHERE action = 'resident.import'"
 
 
 def _write_residents(path: Path, rows: int) -> None:
@@ -86,49 +88,44 @@ class _Database:
         )
 
 
-@contextmanager
-def _database(var_dir: Path) -> Iterator[tuple[_Database, dict[str, str]]]:
-    with scratch_database(var_dir) as env:
-        yield _Database(var_dir, env.get("LINLI_DATABASE_URL")), env
-
-
 def _rows_done(log: Path) -> int:
     done = UNDERWAY.findall(log.read_text(errors="replace"))
     return max((int(rows.replace(",", "")) for rows in done), default=0)
 
 
-def test_a_killed_import_writes_nothing(tmp_path):
-    var_dir = tmp_path / "var"
+def test_a_killed_import_writes_nothing(tmp_path, scratch_env):
+    env = {**scratch_env, "LINLI_IMPORT_CHUNK_ROWS": str(CHUNK)}
+    database = _Database(Path(env["LINLI_VAR_DIR"]), env.get("LINLI_DATABASE_URL"))
     source = tmp_path / "residents.csv"
     _write_residents(source, ROWS)
-    with _database(var_dir) as (database, env):
-        prepare(env)
+    residents, events = database.count(RESIDENTS), database.count(IMPORT_EVENTS)
 
-        log = tmp_path / "import.log"
-        command = ["import", "residents", str(source), "--unit", NQ_GRID]
-        with log.open("wb") as out:
-            victim = subprocess.Popen(
-                [sys.executable, "-m", "linli", *command, "-v", "2"],
-                env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-        underway = False
-        try:
-            deadline = time.monotonic() + KILL_TIMEOUT
-            while not underway and victim.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.01)
-                underway = _rows_done(log) >= UNDERWAY_ROWS and database.writing()
-            os.killpg(victim.pid, signal.SIGKILL)
-        finally:
-            victim.wait(timeout=10)
-        assert underway, "the import never got to writing:\n" + log.read_text(errors="replace")
-        assert victim.returncode == -signal.SIGKILL, (
-            f"the import ended on its own (exit {victim.returncode}) before it could be killed:\n"
-            + log.read_text(errors="replace")
-        )
+    log = tmp_path / "import.log"
+    command = ["import", "residents", str(source), "--unit", NQ_GRID]
+    with log.open("wb") as out:
+        victim = subprocess.Popen(
+            [sys.executable, "-m", "linli", *command, "-v", "2"],
+            env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    underway = False
+    try:
+        deadline = time.monotonic() + KILL_TIMEOUT
+        while not underway and victim.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+            underway = _rows_done(log) >= UNDERWAY_ROWS and database.writing()
+        os.killpg(victim.pid, signal.SIGKILL)
+    finally:
+        victim.wait(timeout=10)
+    assert underway, "the import never got to writing:\n" + log.read_text(errors="replace")
+    assert victim.returncode == -signal.SIGKILL, (
+        f"the import ended on its own (exit {victim.returncode}) before it could be killed:\n"
+        + log.read_text(errors="replace")
+    )
 
-        assert database.count("SELECT count(*) FROM registry_resident") == 0
-        assert database.count("SELECT count(*) FROM audit_auditevent WHERE action = 'resident.import'") == 0
+    assert database.count(RESIDENTS) == residents
+    assert database.count(IMPORT_EVENTS) == events
 
-        # The same command, left alone, writes every row: the kill, not the file, kept them out.
-        run_linli(command, env)
-        assert database.count("SELECT count(*) FROM registry_resident") == ROWS
+    # The same command, left alone, writes every row: the kill, not the file, kept them out.
+    run_linli(command, env)
+    assert database.count(RESIDENTS) == residents + ROWS
+    assert database.count(IMPORT_EVENTS) == events + 1
