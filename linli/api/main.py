@@ -12,6 +12,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
 
 from linli.accounts.services import api_token_user
+from linli.api.errors import service_error_body, status_of
+from linli.core.errors import ServiceError
 
 
 class BearerAuth(HttpBearer):
@@ -111,6 +113,11 @@ def chinese_message(error: dict[str, Any]) -> str:
         return template.format(**(error.get("ctx") or {}))
     except (KeyError, IndexError):
         return template.split("{")[0].rstrip("：，, ") or "取值无效"
+
+
+@api.exception_handler(ServiceError)
+def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(request, service_error_body(exc), status=status_of(exc))
 
 
 @api.exception_handler(ValidationError)
