@@ -4,15 +4,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from linli.api.schemas import UnitRef
-from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
-from linli.org.selectors import (
-    children_visible_to,
-    departments_visible_to,
-    liaison_departments_of,
-    support_points_of,
-    top_units_visible_to,
-)
+from linli.org.selectors.departments import departments_visible_to, liaison_departments_of
+from linli.org.selectors.support_points import support_points_of
+from linli.org.selectors.units import children_visible_to, get_unit_for_user, top_units_visible_to
 
 router = Router(tags=["组织与网格"])
 
@@ -87,7 +82,7 @@ def units(request: HttpRequest, parent: str | None = None) -> list[dict[str, obj
 @router.get("/units/{code}", response=UnitDetailOut)
 def unit_detail(request: HttpRequest, code: str) -> dict[str, object]:
     unit = get_unit_for_user(request.user, code)
-    from linli.org.selectors import ancestors_of
+    from linli.org.selectors.units import ancestors_of
 
     responsible = unit.responsible
     return {

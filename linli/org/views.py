@@ -11,15 +11,15 @@ from django.views.decorators.http import require_http_methods
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.core.errors import ServiceError
-from linli.org.access import get_support_point_for_manage, get_unit_for_manage, get_unit_for_user
 from linli.org.forms import SupportPointForm
-from linli.org.selectors import (
+from linli.org.selectors.departments import departments_visible_to, liaison_departments_of
+from linli.org.selectors.support_points import get_support_point_for_manage, support_points_of
+from linli.org.selectors.units import (
     ancestors_of,
     children_visible_to,
-    departments_visible_to,
-    liaison_departments_of,
+    get_unit_for_manage,
+    get_unit_for_user,
     subtree_counts,
-    support_points_of,
     top_units_visible_to,
 )
 from linli.org.services import support_point_create, support_point_update
