@@ -22,7 +22,7 @@ from linli.org.selectors.units import (
     subtree_counts,
     top_units_visible_to,
 )
-from linli.org.services import support_point_create, support_point_update
+from linli.org.services.support_points import support_point_create, support_point_update
 
 
 @login_required

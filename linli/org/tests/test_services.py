@@ -8,7 +8,8 @@ from linli.audit.models import AuditEvent
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.org.services import department_create, liaison_link, unit_assign_responsible, unit_create
+from linli.org.services.departments import department_create, liaison_link
+from linli.org.services.units import unit_assign_responsible, unit_create
 
 pytestmark = pytest.mark.django_db
 
