@@ -1,20 +1,22 @@
+"""The units endpoints: the top of the user's scope, a unit's children, one unit's page."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from linli.api.schemas import UnitRef
-from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
-from linli.org.selectors import (
+from linli.org.selectors.departments import liaison_departments_of
+from linli.org.selectors.support_points import support_points_of
+from linli.org.selectors.units import (
+    ancestors_of,
     children_visible_to,
-    departments_visible_to,
-    liaison_departments_of,
-    support_points_of,
+    get_unit_for_user,
     top_units_visible_to,
 )
 
-router = Router(tags=["组织与网格"])
+router = Router()
 
 
 class UnitOut(Schema):
@@ -54,12 +56,6 @@ class UnitDetailOut(UnitOut):
     liaison_stations: list[UnitRef]
 
 
-class DepartmentOut(Schema):
-    code: str
-    name: str
-    liaison_stations: list[UnitRef]
-
-
 def _unit_out(unit: Unit) -> dict[str, object]:
     return {
         "code": unit.code,
@@ -87,8 +83,6 @@ def units(request: HttpRequest, parent: str | None = None) -> list[dict[str, obj
 @router.get("/units/{code}", response=UnitDetailOut)
 def unit_detail(request: HttpRequest, code: str) -> dict[str, object]:
     unit = get_unit_for_user(request.user, code)
-    from linli.org.selectors import ancestors_of
-
     responsible = unit.responsible
     return {
         **_unit_out(unit),
@@ -115,18 +109,3 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, object]:
             for link in unit.liaison_links.select_related("station").order_by("station__sort_order")
         ],
     }
-
-
-@router.get("/departments", response=list[DepartmentOut])
-def departments(request: HttpRequest) -> list[dict[str, object]]:
-    """Departments the user may see, each with the stations it liaises with."""
-    return [
-        {
-            "code": d.code,
-            "name": d.name,
-            "liaison_stations": [
-                {"code": link.station.code, "name": link.station.name} for link in d.liaison_links.all()
-            ],
-        }
-        for d in departments_visible_to(user=request.user)
-    ]

@@ -1,15 +1,43 @@
-"""Permission-bearing reads of the unit tree."""
+"""Permission-bearing reads of the unit tree, and access to one unit.
+
+Object access: "does not exist" and "not yours" are the same 404.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
+from django.http import Http404
 
+from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.core import paths
-from linli.org.models import Liaison, SupportPoint, Unit
+from linli.org.models import Unit
+
+
+class ReadOnlyAccess(PermissionDenied):
+    """The user may see this object but not change it (views answer 403)."""
+
+
+def get_unit_for_user(user: Any, code: str) -> Unit:
+    unit = Unit.objects.select_related("scheme", "responsible", "parent").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    if not unit.is_active:
+        raise Http404
+    if not scope_for(user).sees_unit(unit.path):
+        raise Http404
+    return unit
+
+
+def get_unit_for_manage(user: Any, code: str) -> Unit:
+    unit = get_unit_for_user(user, code)
+    if not scope_for(user).can(Capability.MANAGE_UNITS, unit.path):
+        raise ReadOnlyAccess
+    return unit
 
 
 def units_visible_to(*, user: Any) -> QuerySet[Unit]:
@@ -61,52 +89,6 @@ def children_visible_to(*, user: Any, unit: Unit) -> QuerySet[Unit]:
         .exclude(kind=Unit.Kind.DEPARTMENT)
         .select_related("responsible")
     ).order_by("sort_order", "path")
-
-
-def departments_visible_to(*, user: Any) -> QuerySet[Unit]:
-    """Departments the user may see, each with its liaison stations prefetched.
-
-    That is the departments in the user's unit scope, and the departments that liaise with a station
-    the user works in or under (a grid worker knows where their station's problems go).
-    """
-    scope = scope_for(user)
-    station_paths: set[str] = set()
-    for root in scope.full_roots:
-        parts = root.split(paths.SEPARATOR)
-        if len(parts) >= 2:
-            station_paths.add(paths.SEPARATOR.join(parts[:2]))
-    in_scope = paths.any_subtree_q("path", scope.unit_roots)
-    liaising = Q(pk__in=[])
-    if station_paths:
-        liaising = Q(liaison_links__station__path__in=sorted(station_paths))
-    return (
-        Unit.objects.filter(in_scope | liaising, kind=Unit.Kind.DEPARTMENT, is_active=True)
-        .distinct()
-        .prefetch_related(
-            Prefetch(
-                "liaison_links",
-                queryset=Liaison.objects.select_related("station").order_by("station__sort_order"),
-            )
-        )
-        .order_by("sort_order", "path")
-    )
-
-
-def liaison_departments_of(*, unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, liaison_links__station=unit).order_by("sort_order")
-
-
-def support_points_of(*, unit: Unit) -> QuerySet[SupportPoint]:
-    """Support points of the unit and of its direct children (the caller has already accessed `unit`).
-
-    One level down only: a district page listing every 警务室 of 300 committees would be too heavy for
-    a phone, and each station's page lists its own.
-    """
-    return (
-        SupportPoint.objects.filter(Q(unit=unit) | Q(unit__parent=unit), is_active=True)
-        .select_related("unit")
-        .order_by("unit__path", "kind", "name")
-    )
 
 
 def ancestors_of(*, unit: Unit) -> list[Unit]:

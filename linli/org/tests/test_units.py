@@ -1,14 +1,14 @@
-"""Unit tree services called directly: who may change what, and what is refused."""
+"""Unit services called directly: who may change what, and what is refused."""
 
 from __future__ import annotations
 
 import pytest
 
 from linli.audit.models import AuditEvent
-from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2
+from linli.conftest import NQ_COMMUNITY, NQ_GRID, NQ_GRID_2
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.org.services import department_create, liaison_link, unit_assign_responsible, unit_create
+from linli.org.services.units import unit_assign_responsible, unit_create
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +49,3 @@ def test_unit_create_builds_the_path_and_refuses_bad_codes(persona):
         unit_create(actor=None, parent=grid, segment="01", name="网格下的网格")
     with pytest.raises(ServiceError, match="权限"):
         unit_create(actor=persona("grid-nq"), parent=community, segment="98", name="越权")
-
-
-def test_liaison_links_only_departments_to_stations_of_their_district(persona):
-    fengxian = Unit.objects.get(code="310120")
-    department = department_create(actor=persona("admin"), district=fengxian, segment="B99", name="测试支队")
-    link = liaison_link(actor=persona("admin"), department=department, station=Unit.objects.get(code=NANQIAO))
-    assert link.station.code == NANQIAO
-    with pytest.raises(ServiceError):
-        angsu = Unit.objects.get(code="150623.01")
-        liaison_link(actor=persona("admin"), department=department, station=angsu)
-    with pytest.raises(ServiceError):
-        liaison_link(actor=persona("admin"), department=department, station=Unit.objects.get(code=NQ_GRID))
