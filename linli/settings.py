@@ -159,7 +159,7 @@ AXES_VERBOSE = False
 # The client address: REMOTE_ADDR, or behind the proxies listed in LINLI_TRUSTED_PROXIES the address
 # they put in X-Forwarded-For (docs/security.md, "Client address").
 LINLI_TRUSTED_PROXIES = env_list("LINLI_TRUSTED_PROXIES", [])
-AXES_CLIENT_IP_CALLABLE = "linli.accounts.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "linli.core.client.client_address"
 # Two-factor login (TOTP and recovery codes): on unless LINLI_DEBUG is set; grid workers by choice.
 LINLI_2FA_REQUIRED = env_bool("LINLI_2FA_REQUIRED", default=not DEBUG)
 LINLI_2FA_GRID_WORKERS = env_bool("LINLI_2FA_GRID_WORKERS", default=False)

@@ -10,8 +10,7 @@ from ninja import Router, Schema, Status
 
 from linli.accounts import twofactor
 from linli.accounts.lockout import LOCKED_MESSAGE
-from linli.accounts.models import ApiToken, User
-from linli.accounts.roles import Role
+from linli.accounts.models import ApiToken, Role, User
 from linli.accounts.selectors import api_tokens_of, get_own_api_token, memberships_of
 from linli.accounts.services import api_token_issue, api_token_revoke, api_token_revoke_raw
 from linli.api.schemas import ErrorOut, UnitRef

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from linli.accounts.roles import ROLE_CAPABILITIES, STRUCTURE_ONLY_ROLES, Role
+from linli.accounts.models import ROLE_CAPABILITIES, STRUCTURE_ONLY_ROLES, Role
 from linli.core import paths
 
 

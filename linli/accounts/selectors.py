@@ -84,7 +84,7 @@ def get_own_api_token(user: Any, token_id: int) -> ApiToken:
 
 
 def _security_roots(user: Any) -> list[str]:
-    from linli.accounts.roles import Capability
+    from linli.accounts.models import Capability
 
     scope = scope_for(user)
     return [g.path for g in scope.grants if scope.can(Capability.MANAGE_SECURITY, g.path)]

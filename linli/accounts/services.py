@@ -13,8 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import ApiToken, Membership, User
-from linli.accounts.roles import ROLE_UNIT_KINDS, Capability, Role
+from linli.accounts.models import ROLE_UNIT_KINDS, ApiToken, Capability, Membership, Role, User
 from linli.accounts.selectors import forget_scope, require_capability, scope_for
 from linli.audit.services import audit_record
 from linli.core.errors import ServiceError

@@ -17,7 +17,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from linli.accounts.roles import TWO_FACTOR_EXEMPTABLE_ROLES
+from linli.accounts.models import TWO_FACTOR_EXEMPTABLE_ROLES
 from linli.accounts.selectors import scope_for
 
 

@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts import services, twofactor
 from linli.accounts.forms import CodeForm, LoginForm, PasswordChangeForm, ReasonForm, TokenForm
 from linli.accounts.middleware import EXPIRED_MESSAGE
-from linli.accounts.models import User
-from linli.accounts.roles import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors import (
     api_tokens_of,
     get_managed_account,

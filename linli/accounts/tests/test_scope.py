@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linli.accounts.roles import Capability, Role
+from linli.accounts.models import Capability, Role
 from linli.accounts.selectors import scope_for
 from linli.accounts.services import membership_grant, membership_revoke, user_create
 from linli.conftest import (

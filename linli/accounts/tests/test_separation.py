@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from linli.accounts.roles import Capability, Role
+from linli.accounts.models import Capability, Role
 from linli.accounts.selectors import scope_for
 from linli.accounts.services import account_unlock, membership_grant, user_create
 from linli.audit.models import AuditEvent
