@@ -145,16 +145,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout (linli.accounts.lockout): failures are counted per username and address pair, per username
+# Lockout (linli.accounts.services.lockout): failures are counted per username and address pair, per username
 # across addresses and per address across usernames; each count has its own limit.
 AXES_FAILURE_LIMIT = env_int("LINLI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LINLI_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LINLI_LOGIN_ACCOUNT_FAILURE_LIMIT", 10, minimum=1)
 LINLI_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LINLI_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LINLI_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
-AXES_HANDLER = "linli.accounts.lockout.LinliAxesHandler"
+AXES_HANDLER = "linli.accounts.services.lockout.LinliAxesHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "linli.accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "linli.accounts.views.lockout.lockout_response"
 AXES_VERBOSE = False
 # The client address: REMOTE_ADDR, or behind the proxies listed in LINLI_TRUSTED_PROXIES the address
 # they put in X-Forwarded-For (docs/security.md, "Client address").

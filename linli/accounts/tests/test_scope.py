@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from linli.accounts.models import Capability, Role
-from linli.accounts.selectors import scope_for
-from linli.accounts.services import membership_grant, membership_revoke, user_create
+from linli.accounts.selectors.scope import scope_for
+from linli.accounts.services.users import membership_grant, membership_revoke, user_create
 from linli.conftest import (
     ANGSU_TOWN,
     JINGZHEN,
