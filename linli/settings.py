@@ -145,21 +145,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout (linli.accounts.lockout): failures are counted per username and address pair, per username
+# Lockout (linli.accounts.services.lockout): failures are counted per username and address pair, per username
 # across addresses and per address across usernames; each count has its own limit.
 AXES_FAILURE_LIMIT = env_int("LINLI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LINLI_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LINLI_LOGIN_ACCOUNT_FAILURE_LIMIT", 10, minimum=1)
 LINLI_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LINLI_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LINLI_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
-AXES_HANDLER = "linli.accounts.lockout.LinliAxesHandler"
+AXES_HANDLER = "linli.accounts.services.lockout.LinliAxesHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "linli.accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "linli.accounts.views.lockout.lockout_response"
 AXES_VERBOSE = False
 # The client address: REMOTE_ADDR, or behind the proxies listed in LINLI_TRUSTED_PROXIES the address
 # they put in X-Forwarded-For (docs/security.md, "Client address").
 LINLI_TRUSTED_PROXIES = env_list("LINLI_TRUSTED_PROXIES", [])
-AXES_CLIENT_IP_CALLABLE = "linli.accounts.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "linli.core.client.client_address"
 # Two-factor login (TOTP and recovery codes): on unless LINLI_DEBUG is set; grid workers by choice.
 LINLI_2FA_REQUIRED = env_bool("LINLI_2FA_REQUIRED", default=not DEBUG)
 LINLI_2FA_GRID_WORKERS = env_bool("LINLI_2FA_GRID_WORKERS", default=False)

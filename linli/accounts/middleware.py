@@ -16,7 +16,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
-from linli.accounts.twofactor import has_authenticator, two_factor_required
+from linli.accounts.selectors.two_factor import has_authenticator, two_factor_required
 
 STARTED_KEY = "linli_started"
 SEEN_KEY = "linli_seen"

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from linli.accounts.models import User
-from linli.accounts.selectors import scope_for
+from linli.accounts.selectors.scope import scope_for
 
 pytestmark = pytest.mark.django_db
 

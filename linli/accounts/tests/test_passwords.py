@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from linli.accounts.services import password_force_change
+from linli.accounts.services.passwords import password_force_change
 from linli.audit.models import AuditEvent
 from linli.conftest import DEMO_PASSWORD
 from linli.core.errors import ServiceError

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from linli.accounts.roles import Capability, Role
-from linli.accounts.selectors import scope_for
-from linli.accounts.services import account_unlock, membership_grant, user_create
+from linli.accounts.models import Capability, Role
+from linli.accounts.selectors.scope import scope_for
+from linli.accounts.services.users import account_unlock, membership_grant, user_create
 from linli.audit.models import AuditEvent
 from linli.conftest import NQ_GRID, NQ_GRID_2
 from linli.core.errors import ServiceError

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from linli.accounts.roles import Role
-from linli.accounts.services import membership_grant, user_create
+from linli.accounts.models import Role
+from linli.accounts.services.users import membership_grant, user_create
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 

@@ -1,35 +1,27 @@
 """Sign-ins and failed sign-ins go to the audit log; sessions note when they began; signing out of a
-session revokes the API tokens made from it."""
+session revokes the API tokens made from it. AccountsConfig.ready() connects these receivers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
-
+from linli.accounts.middleware import start_session_clock
+from linli.accounts.services.api_tokens import api_tokens_revoke_for_session
 from linli.audit.services import audit_record
 
 
-@receiver(user_logged_in)
 def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(actor=user, action="auth.login", obj=user)
     if request is not None and hasattr(request, "session"):
-        from linli.accounts.middleware import start_session_clock
-
         start_session_clock(request)
 
 
-@receiver(user_logged_out)
 def _revoke_session_tokens(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is None or request is None or not hasattr(request, "session"):
         return
-    from linli.accounts.services import api_tokens_revoke_for_session
-
     api_tokens_revoke_for_session(user=user, session_key=request.session.session_key or "")
 
 
-@receiver(user_login_failed)
 def _audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     # The attempted username only: never the password.
     username = str(credentials.get("username", ""))[:150]

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.test import Client, RequestFactory, override_settings
 
-from linli.accounts.client import client_address
 from linli.conftest import DEMO_PASSWORD
+from linli.core.client import client_address
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,9 @@
-"""Signing in: argon2 hashes, one error for unknown user and wrong password, lockout after failures."""
+"""Signing in: argon2 hashes, one error for unknown user and wrong password, lockout after failures; session
+limits (idle and absolute) with a Chinese message."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 from django.test import Client
@@ -86,3 +89,33 @@ def test_logout_is_a_post(client_for):
     assert client.get("/logout/").status_code == 405
     assert client.post("/logout/").status_code == 302
     assert client.get("/").status_code == 302
+
+
+def _shift(client: Client, key: str, seconds: int) -> None:
+    session = client.session
+    session[key] = int(time.time()) - seconds
+    session.save()
+
+
+def test_an_idle_session_ends_with_a_chinese_message(client_for, settings):
+    client = client_for("grid-nq")
+    assert client.get("/").status_code == 200
+    _shift(client, "linli_seen", settings.LINLI_SESSION_IDLE_MINUTES * 60 - 30)
+    assert client.get("/").status_code == 200  # still inside the limit, and the clock moves on
+    _shift(client, "linli_seen", settings.LINLI_SESSION_IDLE_MINUTES * 60 + 5)
+    response = client.get("/care/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?expired=1")
+    login_page = client.get(response["Location"]).content.decode()
+    assert "登录已超时，请重新登录" in login_page
+    assert client.get("/")["Location"].startswith("/login/")
+
+
+def test_a_session_ends_after_its_absolute_limit_however_busy(client_for, settings):
+    client = client_for("grid-nq")
+    client.get("/")
+    _shift(client, "linli_started", settings.LINLI_SESSION_MAX_HOURS * 3600 + 5)
+    _shift(client, "linli_seen", 10)
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "登录已超时，请重新登录"

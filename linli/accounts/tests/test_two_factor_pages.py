@@ -10,7 +10,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from linli.accounts.services import totp_enrol_begin, totp_enrol_confirm
+from linli.accounts.services.two_factor import totp_enrol_begin, totp_enrol_confirm
 from linli.audit.models import AuditEvent
 from linli.conftest import DEMO_PASSWORD
 
@@ -168,7 +168,7 @@ def test_a_security_admin_resets_a_device_and_the_user_enrols_again(persona):
     admin.force_login(persona("secadmin"))
     admin.post("/account/2fa/", {})  # unverified: the gate holds the security admin too
     assert admin.get("/account/security/")["Location"].startswith("/account/2fa/setup/")
-    from linli.accounts.services import two_factor_reset
+    from linli.accounts.services.two_factor import two_factor_reset
 
     two_factor_reset(actor=persona("secadmin"), user=persona("officer-nq"), reason="手机丢失")
     assert not TOTPDevice.objects.filter(user__username="officer-nq").exists()

@@ -5,7 +5,7 @@ Failures are counted three ways, each against its own limit within the cool-off 
 - one username from any address (LINLI_LOGIN_ACCOUNT_FAILURE_LIMIT): guesses spread over many addresses;
 - one address against any username (LINLI_LOGIN_ADDRESS_FAILURE_LIMIT): password spraying.
 Unknown usernames are counted like known ones, so a lockout says nothing about whether an account exists.
-Wrong two-factor codes are failures too (linli.accounts.twofactor).
+Wrong two-factor codes are failures too (linli.accounts.services.two_factor).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_lockout_parameters
 from django.conf import settings
 from django.db.models import QuerySet, Sum
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 
 LOCKED_MESSAGE = "登录失败次数过多，请稍后再试"
 
@@ -62,11 +61,3 @@ class LinliAxesHandler(AxesDatabaseHandler):
             deleted, _ = attempts.delete()
             count += deleted
         return count
-
-
-def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
-) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": LOCKED_MESSAGE}, status=429, json_dumps_params={"ensure_ascii": False})
-    return render(request, "accounts/locked_out.html", status=429)

@@ -1,3 +1,5 @@
+"""Bearer tokens over the API: sign in, list and revoke one's own tokens, sign out."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,15 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from linli.accounts import twofactor
-from linli.accounts.lockout import LOCKED_MESSAGE
 from linli.accounts.models import ApiToken, User
-from linli.accounts.roles import Role
-from linli.accounts.selectors import api_tokens_of, get_own_api_token, memberships_of
-from linli.accounts.services import api_token_issue, api_token_revoke, api_token_revoke_raw
-from linli.api.schemas import ErrorOut, UnitRef
+from linli.accounts.selectors.api_tokens import api_tokens_of, get_own_api_token
+from linli.accounts.selectors.two_factor import has_authenticator, recovery_codes_left, two_factor_required
+from linli.accounts.services.api_tokens import api_token_issue, api_token_revoke, api_token_revoke_raw
+from linli.accounts.services.lockout import LOCKED_MESSAGE
+from linli.accounts.services.two_factor import count_failure, match_code
+from linli.api.schemas import ErrorOut
 
-router = Router(tags=["账号"])
+router = Router()
 
 
 class TokenIn(Schema):
@@ -43,20 +45,6 @@ class ApiTokenOut(Schema):
     revoked_at: datetime | None
 
 
-class RoleOut(Schema):
-    role: str
-    role_label: str
-    title: str
-    unit: UnitRef
-
-
-class MeOut(Schema):
-    username: str
-    display_name: str
-    roles: list[RoleOut]
-    units: list[UnitRef]
-
-
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut})
 def token(request: HttpRequest, payload: TokenIn) -> Status[object]:
     """Exchange a username and password for a bearer token (shown once)."""
@@ -69,13 +57,13 @@ def token(request: HttpRequest, payload: TokenIn) -> Status[object]:
     if user is None or not user.is_active:
         return Status(401, {"detail": "用户名或口令不正确"})
     assert isinstance(user, User)
-    if twofactor.two_factor_required(user):
-        if not twofactor.has_authenticator(user) and not twofactor.recovery_codes_left(user):
+    if two_factor_required(user):
+        if not has_authenticator(user) and not recovery_codes_left(user):
             return Status(401, {"detail": "该账号需要两步验证，请先在网页上登录并绑定身份验证器"})
         if not payload.otp.strip():
             return Status(401, {"detail": "该账号需要两步验证，请在 otp 中填写验证码"})
-        if twofactor.match_code(user, payload.otp) is None:
-            if twofactor.count_failure(request, user):
+        if match_code(user, payload.otp) is None:
+            if count_failure(request, user):
                 return Status(429, {"detail": LOCKED_MESSAGE})
             return Status(401, {"detail": "验证码不正确"})
     if user.must_change_password:
@@ -105,23 +93,3 @@ def logout(request: HttpRequest) -> Status[None]:
     if scheme.lower() == "bearer" and raw.strip():
         api_token_revoke_raw(raw=raw.strip())
     return Status(204, None)
-
-
-@router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> dict[str, object]:
-    """The signed-in user, their roles and the units those roles are held on."""
-    user = request.user
-    assert isinstance(user, User)
-    memberships = list(memberships_of(user=user))
-    units: dict[str, dict[str, str]] = {}
-    roles = []
-    for m in memberships:
-        ref = {"code": m.unit.code, "name": m.unit.name}
-        units.setdefault(m.unit.code, ref)
-        roles.append({"role": m.role, "role_label": str(Role(m.role).label), "title": m.title, "unit": ref})
-    return {
-        "username": user.username,
-        "display_name": user.display_name,
-        "roles": roles,
-        "units": list(units.values()),
-    }
