@@ -23,8 +23,7 @@ from linli.care.models import Contact, RiskLevel, Sweep
 from linli.core.errors import ServiceError
 from linli.registry.apis import Paging
 from linli.safety.models import Dispute, DisputeCheck, Hazard, HazardRecheck
-from linli.safety.selectors import (
-    contact_for_hazard,
+from linli.safety.selectors.disputes import (
     dispute_checks_due,
     dispute_parties,
     dispute_timeline,
@@ -32,16 +31,18 @@ from linli.safety.selectors import (
     get_dispute_check,
     get_dispute_detail_for_user,
     get_dispute_for_handling,
+    transfer_candidates,
+)
+from linli.safety.selectors.hazards import (
+    contact_for_hazard,
     get_hazard_for_handling,
     get_hazard_for_user,
-    get_unit_for_safety,
     hazard_rechecks,
     hazard_summary,
     hazards_in,
-    require_safety_work,
     sweep_for_hazard,
-    transfer_candidates,
 )
+from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
 from linli.safety.services import (
     PartyInput,
     dispute_check_record,

@@ -29,7 +29,7 @@ from linli.safety.models import (
     HazardRecheck,
     Mediation,
 )
-from linli.safety.selectors import community_officer_of, community_path_of
+from linli.safety.selectors.places import community_officer_of, community_path_of
 
 # An agreement is checked this many days after it was made (回访).
 CHECK_DAYS = (7, 30)

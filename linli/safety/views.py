@@ -19,10 +19,9 @@ from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.org.selectors import ancestors_of
 from linli.safety.forms import CheckForm, DisputeForm, MediationForm, TransferForm
 from linli.safety.models import Dispute, DisputeCheck
-from linli.safety.selectors import (
+from linli.safety.selectors.disputes import (
     dispute_checks_due,
     dispute_counts,
     dispute_parties,
@@ -31,15 +30,11 @@ from linli.safety.selectors import (
     get_dispute_check,
     get_dispute_detail_for_user,
     get_dispute_for_handling,
-    get_unit_for_safety,
-    hazard_counts,
-    place_label,
-    places_under,
-    require_safety_work,
-    safety_units_of,
     transfer_candidates,
-    unit_names,
 )
+from linli.safety.selectors.hazards import hazard_counts
+from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
+from linli.safety.selectors.units import get_unit_for_safety, require_safety_work, safety_units_of
 from linli.safety.services import dispute_check_record, dispute_log, dispute_mediate, dispute_transfer
 
 ROWS_PER_PAGE = 30
@@ -57,12 +52,6 @@ def _form_error(form: Any, exc: ServiceError) -> None:
 
 def place_choices(places: list[Unit]) -> list[tuple[str, str]]:
     return [(u.code, place_label(u)) for u in places]
-
-
-def crumbs(user: Any, unit: Unit) -> list[Unit]:
-    """The units above `unit` that the user may read (a grid worker's page has none above it)."""
-    scope = scope_for(user)
-    return [a for a in ancestors_of(unit=unit) if scope.covers(a.path)]
 
 
 def labels_for(unit_paths: set[str]) -> dict[str, str]:

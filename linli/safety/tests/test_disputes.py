@@ -14,14 +14,14 @@ from linli.core.errors import ServiceError
 from linli.notify.models import Notification
 from linli.org.access import ReadOnlyAccess
 from linli.safety.models import Dispute, DisputeCheck, DisputeEvent
-from linli.safety.selectors import (
-    community_officer_of,
+from linli.safety.selectors.disputes import (
     dispute_checks_due,
     disputes_in,
     get_dispute_for_handling,
     get_dispute_for_user,
     transfer_candidates,
 )
+from linli.safety.selectors.places import community_officer_of
 from linli.safety.services import (
     PartyInput,
     dispute_check_record,

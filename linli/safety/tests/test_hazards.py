@@ -15,7 +15,7 @@ from linli.core.errors import ServiceError
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
 from linli.safety.models import Hazard
-from linli.safety.selectors import (
+from linli.safety.selectors.hazards import (
     get_hazard_for_handling,
     get_hazard_for_user,
     hazard_counts,
