@@ -43,15 +43,14 @@ from linli.safety.selectors.hazards import (
     sweep_for_hazard,
 )
 from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
-from linli.safety.services import (
+from linli.safety.services.disputes import (
     PartyInput,
     dispute_check_record,
     dispute_log,
     dispute_mediate,
     dispute_transfer,
-    hazard_recheck,
-    hazard_record,
 )
+from linli.safety.services.hazards import hazard_recheck, hazard_record
 
 router = Router(tags=["矛盾纠纷和隐患"])
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import RiskLevel
 from linli.safety.models import Dispute, Hazard
-from linli.safety.services import PartyInput
+from linli.safety.services.disputes import PartyInput
 
 PARTY_ROWS = 4
 # The longest period the hazard summary covers.

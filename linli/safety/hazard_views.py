@@ -31,7 +31,7 @@ from linli.safety.selectors.hazards import (
 )
 from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
 from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
-from linli.safety.services import hazard_recheck, hazard_record
+from linli.safety.services.hazards import hazard_recheck, hazard_record
 from linli.safety.views import ROWS_PER_PAGE, labels_for, place_choices
 
 

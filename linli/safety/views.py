@@ -35,7 +35,12 @@ from linli.safety.selectors.disputes import (
 from linli.safety.selectors.hazards import hazard_counts
 from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
 from linli.safety.selectors.units import get_unit_for_safety, require_safety_work, safety_units_of
-from linli.safety.services import dispute_check_record, dispute_log, dispute_mediate, dispute_transfer
+from linli.safety.services.disputes import (
+    dispute_check_record,
+    dispute_log,
+    dispute_mediate,
+    dispute_transfer,
+)
 
 ROWS_PER_PAGE = 30
 CHECKS_SHOWN = 30

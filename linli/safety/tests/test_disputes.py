@@ -22,12 +22,7 @@ from linli.safety.selectors.disputes import (
     transfer_candidates,
 )
 from linli.safety.selectors.places import community_officer_of
-from linli.safety.services import (
-    PartyInput,
-    dispute_check_record,
-    dispute_mediate,
-    dispute_transfer,
-)
+from linli.safety.services.disputes import PartyInput, dispute_check_record, dispute_mediate, dispute_transfer
 from linli.safety.tests.conftest import days, log_dispute, unit
 
 pytestmark = pytest.mark.django_db

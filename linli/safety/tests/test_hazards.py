@@ -22,7 +22,7 @@ from linli.safety.selectors.hazards import (
     hazard_summary,
     hazards_in,
 )
-from linli.safety.services import hazard_open_from_contact, hazard_recheck
+from linli.safety.services.hazards import hazard_open_from_contact, hazard_recheck
 from linli.safety.tests.conftest import days, key_person_with_contact, make_hazard, move_deadline, unit
 
 pytestmark = pytest.mark.django_db

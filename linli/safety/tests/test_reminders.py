@@ -6,7 +6,8 @@ import pytest
 
 from linli.notify.models import Notification
 from linli.safety.models import DisputeCheck, Hazard
-from linli.safety.services import dispute_checks_remind, hazard_recheck, hazards_remind_overdue
+from linli.safety.services.disputes import dispute_checks_remind
+from linli.safety.services.hazards import hazard_recheck, hazards_remind_overdue
 from linli.safety.tests.conftest import days
 
 pytestmark = pytest.mark.django_db
