@@ -17,7 +17,7 @@ from linli.audit.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 from linli.org.models import Unit
-from linli.safety.forms import HazardForm, RecheckForm, SummaryPeriodForm
+from linli.safety.forms.hazards import HazardForm, RecheckForm, SummaryPeriodForm
 from linli.safety.models import Hazard
 from linli.safety.selectors.hazards import (
     HAZARD_FILTERS,

@@ -19,7 +19,7 @@ from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.safety.forms import CheckForm, DisputeForm, MediationForm, TransferForm
+from linli.safety.forms.disputes import CheckForm, DisputeForm, MediationForm, TransferForm
 from linli.safety.models import Dispute, DisputeCheck
 from linli.safety.selectors.disputes import (
     dispute_checks_due,
