@@ -1,4 +1,4 @@
-"""Dispute pages (P1): where to start, a unit's register with the checks due, a dispute, logging one."""
+"""Dispute pages (P1): a unit's register with the checks due, a dispute, logging one."""
 
 from __future__ import annotations
 
@@ -32,15 +32,15 @@ from linli.safety.selectors.disputes import (
     get_dispute_for_handling,
     transfer_candidates,
 )
-from linli.safety.selectors.hazards import hazard_counts
 from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
-from linli.safety.selectors.units import get_unit_for_safety, require_safety_work, safety_units_of
+from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
 from linli.safety.services.disputes import (
     dispute_check_record,
     dispute_log,
     dispute_mediate,
     dispute_transfer,
 )
+from linli.safety.views.places import labels_for, place_choices
 
 ROWS_PER_PAGE = 30
 CHECKS_SHOWN = 30
@@ -53,41 +53,6 @@ def _today() -> datetime.date:
 
 def _form_error(form: Any, exc: ServiceError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def place_choices(places: list[Unit]) -> list[tuple[str, str]]:
-    return [(u.code, place_label(u)) for u in places]
-
-
-def labels_for(unit_paths: set[str]) -> dict[str, str]:
-    return {path: place_label(u) for path, u in unit_names(unit_paths).items()}
-
-
-@login_required
-@never_cache
-@require_GET
-def safety_home(request: HttpRequest) -> HttpResponse:
-    """Where the dispute and hazard registers of the user's units are, and their own checks due."""
-    today = _today()
-    units = list(safety_units_of(user=request.user)[:20])
-    checks = list(dispute_checks_due(user=request.user, on=today, mine=True)[:CHECKS_SHOWN])
-    labels = labels_for({c.unit_path for c in checks})
-    return render(
-        request,
-        "safety/home.html",
-        {
-            "units": [
-                (
-                    u,
-                    dispute_counts(user=request.user, unit=u, on=today),
-                    hazard_counts(user=request.user, unit=u, on=today),
-                )
-                for u in units
-            ],
-            "checks": [(c, labels.get(c.unit_path, ""), (today - c.due_on).days) for c in checks],
-            "today": today,
-        },
-    )
 
 
 @login_required

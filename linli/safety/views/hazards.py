@@ -32,7 +32,8 @@ from linli.safety.selectors.hazards import (
 from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
 from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
 from linli.safety.services.hazards import hazard_recheck, hazard_record
-from linli.safety.views import ROWS_PER_PAGE, labels_for, place_choices
+from linli.safety.views.disputes import ROWS_PER_PAGE
+from linli.safety.views.places import labels_for, place_choices
 
 
 @login_required
