@@ -23,15 +23,8 @@ from linli.care.models import Contact
 from linli.org.demo import person_name, phone_number
 from linli.org.models import Unit
 from linli.safety.models import Dispute, DisputeCheck, DisputeEvent, Hazard
-from linli.safety.services import (
-    PartyInput,
-    dispute_check_record,
-    dispute_log,
-    dispute_mediate,
-    hazard_open_from_contact,
-    hazard_recheck,
-    hazard_record,
-)
+from linli.safety.services.disputes import PartyInput, dispute_check_record, dispute_log, dispute_mediate
+from linli.safety.services.hazards import hazard_open_from_contact, hazard_recheck, hazard_record
 
 PERSONA_GRIDS = {
     "310120.01.001.01": "grid-nq",

@@ -21,7 +21,8 @@ from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
 from linli.registry.models import Resident
 from linli.safety.models import Dispute, Hazard
-from linli.safety.services import PartyInput, dispute_log, dispute_mediate, hazard_recheck, hazard_record
+from linli.safety.services.disputes import PartyInput, dispute_log, dispute_mediate
+from linli.safety.services.hazards import hazard_recheck, hazard_record
 
 PARTY_PHONE = "13812345678"
 OTHER_PHONE = "13900001234"

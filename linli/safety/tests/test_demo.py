@@ -10,7 +10,8 @@ from linli.conftest import NQ_GRID, TQ_GRID
 from linli.registry.demo import load_registry_demo
 from linli.safety.demo import PERSONA_GRIDS, load_safety_demo
 from linli.safety.models import Dispute, DisputeCheck, Hazard
-from linli.safety.selectors import dispute_checks_due, disputes_in, hazards_in
+from linli.safety.selectors.disputes import dispute_checks_due, disputes_in
+from linli.safety.selectors.hazards import hazards_in
 from linli.safety.tests.conftest import days
 
 pytestmark = pytest.mark.django_db

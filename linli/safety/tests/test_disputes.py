@@ -1,4 +1,5 @@
-"""Disputes (P1): logging, transfer to the community officer, mediation, the 7- and 30-day checks."""
+"""Disputes (P1): logging, transfer to the community officer, mediation, the 7- and 30-day checks and
+their reminders."""
 
 from __future__ import annotations
 
@@ -14,17 +15,18 @@ from linli.core.errors import ServiceError
 from linli.notify.models import Notification
 from linli.org.access import ReadOnlyAccess
 from linli.safety.models import Dispute, DisputeCheck, DisputeEvent
-from linli.safety.selectors import (
-    community_officer_of,
+from linli.safety.selectors.disputes import (
     dispute_checks_due,
     disputes_in,
     get_dispute_for_handling,
     get_dispute_for_user,
     transfer_candidates,
 )
-from linli.safety.services import (
+from linli.safety.selectors.places import community_officer_of
+from linli.safety.services.disputes import (
     PartyInput,
     dispute_check_record,
+    dispute_checks_remind,
     dispute_mediate,
     dispute_transfer,
 )
@@ -284,3 +286,26 @@ def test_the_timeline_records_who_did_what(agreed, persona):
     ]
     assert events[2].actor == persona("officer-nq")
     assert "回访" in events[2].text
+
+
+# Reminders (`linli tick`), once each.
+
+
+def _texts(username: str, needle: str) -> list[str]:
+    return list(
+        Notification.objects.filter(
+            recipient__username=username, channel="database", text__contains=needle
+        ).values_list("text", flat=True)
+    )
+
+
+def test_a_due_check_is_reminded_once(agreed):
+    owner = agreed.owner
+    assert dispute_checks_remind() == 1
+    assert dispute_checks_remind() == 0
+    check = DisputeCheck.objects.get(dispute=agreed, days_after=7)
+    assert check.reminded_on == days(0)
+    assert len(_texts(owner.username, "请回访协议履行情况")) == 1
+    # The 30-day check is not due yet.
+    assert DisputeCheck.objects.get(dispute=agreed, days_after=30).reminded_on is None
+    assert dispute_checks_remind(today=days(23)) == 1

@@ -1,4 +1,5 @@
-"""Hazards (P2): logging with a deadline, overdue, re-checks, hazards from a contact, the summary."""
+"""Hazards (P2): logging with a deadline, overdue, re-checks, hazards from a contact, the summary, overdue
+reminders."""
 
 from __future__ import annotations
 
@@ -12,17 +13,18 @@ from linli.audit.models import AuditEvent
 from linli.care.models import Sweep
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_COMMUNITY_2, NQ_GRID, TQ_GRID
 from linli.core.errors import ServiceError
+from linli.notify.models import Notification
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
 from linli.safety.models import Hazard
-from linli.safety.selectors import (
+from linli.safety.selectors.hazards import (
     get_hazard_for_handling,
     get_hazard_for_user,
     hazard_counts,
     hazard_summary,
     hazards_in,
 )
-from linli.safety.services import hazard_open_from_contact, hazard_recheck
+from linli.safety.services.hazards import hazard_open_from_contact, hazard_recheck, hazards_remind_overdue
 from linli.safety.tests.conftest import days, key_person_with_contact, make_hazard, move_deadline, unit
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +224,35 @@ def test_the_district_summary_names_each_community_with_its_station(persona):
     row = next(r for r in summary.rows if r.unit and r.unit.path == NQ_COMMUNITY)
     assert row.label.startswith("南桥 · ")
     assert summary.total.found == 1
+
+
+# Reminders (`linli tick`), once each.
+
+
+def _texts(username: str, needle: str) -> list[str]:
+    return list(
+        Notification.objects.filter(
+            recipient__username=username, channel="database", text__contains=needle
+        ).values_list("text", flat=True)
+    )
+
+
+def test_an_overdue_hazard_is_told_once_per_deadline(hazards, persona):
+    told = hazards_remind_overdue()
+    overdue = Hazard.objects.filter(state=Hazard.State.OPEN, deadline__lt=days(0))
+    assert told == overdue.count() >= 1
+    assert hazards_remind_overdue() == 0
+    hazard = overdue.first()
+    assert hazard is not None
+    assert _texts("officer-nq", "已超过整改期限")
+    # A re-check that gives a new deadline starts the clock again.
+    hazard_recheck(
+        actor=persona("officer-nq"),
+        hazard=hazard,
+        cleared=False,
+        note="住户已购买新软管，待安装",
+        new_deadline=days(3),
+    )
+    hazard.refresh_from_db()
+    assert hazard.overdue_notified_on is None
+    assert hazards_remind_overdue(today=days(4)) >= 1

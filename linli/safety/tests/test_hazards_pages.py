@@ -169,7 +169,7 @@ def summary_rows(persona: Any) -> None:
     """In 南桥's first committee: found in the period 3 (one cleared), one older still open and overdue."""
     make_hazard(persona, "nanqiao", NQ_GRID, "本期一")
     cleared = make_hazard(persona, "nanqiao", NQ_GRID, "本期二")
-    from linli.safety.services import hazard_recheck
+    from linli.safety.services.hazards import hazard_recheck
 
     hazard_recheck(actor=persona("nanqiao"), hazard=cleared, cleared=True)
     move_deadline(make_hazard(persona, "nanqiao", NQ_COMMUNITY, "本期三"), days(-1), days(-5))

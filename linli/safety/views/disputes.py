@@ -1,4 +1,4 @@
-"""Dispute pages (P1): where to start, a unit's register with the checks due, a dispute, logging one."""
+"""Dispute pages (P1): a unit's register with the checks due, a dispute, logging one."""
 
 from __future__ import annotations
 
@@ -19,10 +19,9 @@ from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.org.selectors import ancestors_of
-from linli.safety.forms import CheckForm, DisputeForm, MediationForm, TransferForm
+from linli.safety.forms.disputes import CheckForm, DisputeForm, MediationForm, TransferForm
 from linli.safety.models import Dispute, DisputeCheck
-from linli.safety.selectors import (
+from linli.safety.selectors.disputes import (
     dispute_checks_due,
     dispute_counts,
     dispute_parties,
@@ -31,16 +30,17 @@ from linli.safety.selectors import (
     get_dispute_check,
     get_dispute_detail_for_user,
     get_dispute_for_handling,
-    get_unit_for_safety,
-    hazard_counts,
-    place_label,
-    places_under,
-    require_safety_work,
-    safety_units_of,
     transfer_candidates,
-    unit_names,
 )
-from linli.safety.services import dispute_check_record, dispute_log, dispute_mediate, dispute_transfer
+from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
+from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
+from linli.safety.services.disputes import (
+    dispute_check_record,
+    dispute_log,
+    dispute_mediate,
+    dispute_transfer,
+)
+from linli.safety.views.places import labels_for, place_choices
 
 ROWS_PER_PAGE = 30
 CHECKS_SHOWN = 30
@@ -53,47 +53,6 @@ def _today() -> datetime.date:
 
 def _form_error(form: Any, exc: ServiceError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def place_choices(places: list[Unit]) -> list[tuple[str, str]]:
-    return [(u.code, place_label(u)) for u in places]
-
-
-def crumbs(user: Any, unit: Unit) -> list[Unit]:
-    """The units above `unit` that the user may read (a grid worker's page has none above it)."""
-    scope = scope_for(user)
-    return [a for a in ancestors_of(unit=unit) if scope.covers(a.path)]
-
-
-def labels_for(unit_paths: set[str]) -> dict[str, str]:
-    return {path: place_label(u) for path, u in unit_names(unit_paths).items()}
-
-
-@login_required
-@never_cache
-@require_GET
-def safety_home(request: HttpRequest) -> HttpResponse:
-    """Where the dispute and hazard registers of the user's units are, and their own checks due."""
-    today = _today()
-    units = list(safety_units_of(user=request.user)[:20])
-    checks = list(dispute_checks_due(user=request.user, on=today, mine=True)[:CHECKS_SHOWN])
-    labels = labels_for({c.unit_path for c in checks})
-    return render(
-        request,
-        "safety/home.html",
-        {
-            "units": [
-                (
-                    u,
-                    dispute_counts(user=request.user, unit=u, on=today),
-                    hazard_counts(user=request.user, unit=u, on=today),
-                )
-                for u in units
-            ],
-            "checks": [(c, labels.get(c.unit_path, ""), (today - c.due_on).days) for c in checks],
-            "today": today,
-        },
-    )
 
 
 @login_required

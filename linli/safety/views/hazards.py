@@ -17,25 +17,23 @@ from linli.audit.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 from linli.org.models import Unit
-from linli.safety.forms import HazardForm, RecheckForm, SummaryPeriodForm
+from linli.safety.forms.hazards import HazardForm, RecheckForm, SummaryPeriodForm
 from linli.safety.models import Hazard
-from linli.safety.selectors import (
+from linli.safety.selectors.hazards import (
     HAZARD_FILTERS,
     get_hazard_for_handling,
     get_hazard_for_user,
-    get_unit_for_safety,
     hazard_counts,
     hazard_rechecks,
     hazard_summary,
     hazard_summary_xlsx,
     hazards_in,
-    place_label,
-    places_under,
-    require_safety_work,
-    unit_names,
 )
-from linli.safety.services import hazard_recheck, hazard_record
-from linli.safety.views import ROWS_PER_PAGE, crumbs, labels_for, place_choices
+from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
+from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
+from linli.safety.services.hazards import hazard_recheck, hazard_record
+from linli.safety.views.disputes import ROWS_PER_PAGE
+from linli.safety.views.places import labels_for, place_choices
 
 
 @login_required

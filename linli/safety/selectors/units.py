@@ -1,0 +1,39 @@
+"""The units whose disputes and hazards a user reads: 404 outside scope, 403 where they only read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from linli.accounts.roles import Capability
+from linli.accounts.selectors import scope_for
+from linli.org.access import ReadOnlyAccess
+from linli.org.models import Unit
+
+
+def get_unit_for_safety(user: Any, code: str) -> Unit:
+    """A district, station, community or grid whose disputes and hazards the user may read; else 404."""
+    unit = Unit.objects.select_related("scheme", "parent").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    if not unit.is_active:
+        raise Http404
+    if unit.kind == Unit.Kind.DEPARTMENT:
+        raise Http404
+    if not scope_for(user).covers(unit.path):
+        raise Http404
+    return unit
+
+
+def require_safety_work(user: Any, path: str) -> None:
+    """403 for a user who may read this path but not log disputes or hazards in it."""
+    if not scope_for(user).can(Capability.HANDLE_SAFETY, path):
+        raise ReadOnlyAccess
+
+
+def safety_units_of(*, user: Any) -> QuerySet[Unit]:
+    """The units at the top of the user's geographic scope: where their safety pages start."""
+    roots = scope_for(user).full_roots
+    return Unit.objects.filter(path__in=roots, is_active=True).select_related("scheme").order_by("path")
