@@ -56,6 +56,7 @@ if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().p
     sys.path.remove(sys.path[0])
 
 import argparse
+import glob
 import http.cookiejar
 import json
 import os
@@ -445,8 +446,6 @@ def main() -> int:
         if args.db == "sqlite" or args.run:
             run(args, wrk)
             return 0
-        import glob
-
         if not (shutil.which("initdb") or glob.glob("/usr/lib/postgresql/*/bin/initdb")):
             print("\npostgres: skipped (no initdb on PATH or in /usr/lib/postgresql/*/bin)")
             return 0
