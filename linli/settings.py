@@ -87,15 +87,18 @@ TEMPLATES = [
 def _database() -> dict[str, object]:
     url = env_str("LINLI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'linli.sqlite3'}")
     try:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config: dict[str, object] = dict(dj_database_url.parse(url))
     except ValueError as exc:
         raise ImproperlyConfigured(f"LINLI_DATABASE_URL is not a database URL: {exc}") from None
     engine = config["ENGINE"]
+    # Seconds a worker thread keeps its database connection between requests (0: one per request).
+    config["CONN_MAX_AGE"] = env_int(
+        "LINLI_DB_CONN_MAX_AGE", 0 if engine == "django.db.backends.sqlite3" else 60, minimum=0, maximum=86400
+    )
     if engine == "django.db.backends.sqlite3":
         name = str(config["NAME"])
         if name not in ("", ":memory:"):
             Path(name).parent.mkdir(parents=True, exist_ok=True)
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             # Writers take the lock at BEGIN and wait for each other (busy timeout) instead of
             # failing half-way with "database is locked" when a read transaction upgrades.

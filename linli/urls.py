@@ -8,6 +8,7 @@ from linli.accounts import views as account_views
 from linli.accounts.views import LoginView, home
 from linli.api.main import api
 from linli.audit.views import audit_export, audit_log
+from linli.core.views import bench_baseline
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -30,6 +31,8 @@ urlpatterns = [
     path("audit/", audit_log, name="audit-log"),
     path("audit/export/", audit_export, name="audit-export"),
     path("healthz", healthz, name="healthz"),
+    # The baseline of bench/http.py: the signed-in user's own username, through every middleware.
+    path("bench/baseline", bench_baseline, name="bench-baseline"),
     path("api/v1/", api.urls),
     path("", include("linli.org.urls")),
     path("", include("linli.care.lovecard_urls")),

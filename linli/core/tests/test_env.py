@@ -53,3 +53,19 @@ def test_secret_key_is_required_in_production(tmp_path, monkeypatch):
         secret_key(var_dir=tmp_path, debug=False)
     monkeypatch.setenv("LINLI_SECRET_KEY", "x" * 40)
     assert secret_key(var_dir=tmp_path, debug=False) == "x" * 40
+
+
+def test_database_connections_last_as_long_as_configured(monkeypatch):
+    from linli.settings import _database
+
+    monkeypatch.setenv("LINLI_DATABASE_URL", "sqlite:///:memory:")
+    assert _database()["CONN_MAX_AGE"] == 0
+    monkeypatch.setenv("LINLI_DATABASE_URL", "postgres://linli@db.example/linli")
+    assert _database()["CONN_MAX_AGE"] == 60
+    monkeypatch.setenv("LINLI_DB_CONN_MAX_AGE", "600")
+    assert _database()["CONN_MAX_AGE"] == 600
+    monkeypatch.setenv("LINLI_DATABASE_URL", "sqlite:///:memory:")
+    assert _database()["CONN_MAX_AGE"] == 600
+    monkeypatch.setenv("LINLI_DB_CONN_MAX_AGE", "-1")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        _database()
