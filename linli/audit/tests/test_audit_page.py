@@ -10,9 +10,9 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from linli.audit.labels import ACTION_LABELS
 from linli.audit.models import AuditEvent
-from linli.audit.services import audit_record
+from linli.audit.selectors.labels import ACTION_LABELS
+from linli.audit.services.events import audit_record
 from linli.conftest import DEMO_PASSWORD
 from linli.core.context import client_address
 
@@ -64,7 +64,7 @@ def test_a_failed_login_and_a_login_reach_the_district_auditor(client):
     # An unknown username: every district of the deployment.
     assert {e.unit_path for e in failed if e.detail.get("username") == "nobody-here"} >= {"310120", "150623"}
     from linli.accounts.models import User
-    from linli.audit.selectors import audit_events_visible_to
+    from linli.audit.selectors.events import audit_events_visible_to
 
     visible = audit_events_visible_to(user=User.objects.get(username="auditor"))
     assert visible.filter(action="auth.login_failed", detail__username="grid-nq").exists()
