@@ -7,7 +7,7 @@ from django.urls import include, path
 from linli.accounts import views as account_views
 from linli.accounts.views import LoginView, home
 from linli.api.main import api
-from linli.audit.views import audit_export, audit_log
+from linli.audit.views.events import audit_export, audit_log
 from linli.core.views import bench_baseline
 
 

@@ -1,5 +1,6 @@
 """Append-only audit events. The database refuses UPDATE, DELETE, REPLACE and TRUNCATE on this table
-(migrations 0002 and 0003), and each event carries a hash chained to the one before (linli.audit.chain)."""
+(migrations 0002 and 0003), and each event carries a hash chained to the one before
+(linli.audit.selectors.chain)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class AuditEvent(models.Model):
     reason = models.CharField(_("事由"), max_length=500, blank=True)
     client_address = models.CharField(_("客户端地址"), max_length=45, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
-    # sha256 of the previous event's `hash` and this event's fields (linli.audit.chain.event_hash).
+    # sha256 of the previous event's `hash` and this event's fields (linli.audit.selectors.chain.event_hash).
     prev_hash = models.CharField(_("前一条摘要"), max_length=64, blank=True, default="")
     hash = models.CharField(_("摘要"), max_length=64, blank=True, default="")
 

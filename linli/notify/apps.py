@@ -7,3 +7,9 @@ class NotifyConfig(AppConfig):
     name = "linli.notify"
     label = "notify"
     verbose_name = "通知"
+
+    def ready(self) -> None:
+        from linli.notify.services.notifications import notification_queued
+        from linli.notify.tasks import deliver_notification_later
+
+        notification_queued.connect(deliver_notification_later, dispatch_uid="linli.notify.tasks")

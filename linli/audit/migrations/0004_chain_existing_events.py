@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import migrations
 
-from linli.audit.chain import GENESIS, HASHED_FIELDS, event_hash
+from linli.audit.selectors.chain import GENESIS, HASHED_FIELDS, event_hash
 from linli.core.append_only import with_triggers_suspended
 
 

@@ -2,7 +2,7 @@
 account changes: about 580 in the demo) get the district of the account they concern, so that the
 district's auditors see them; the chain is then rebuilt from the first changed event on.
 
-The rule is the service's (linli.audit.services.account_unit_paths), applied to stored rows: the
+The rule is the service's (linli.audit.services.events.account_unit_paths), applied to stored rows: the
 account is the object if it is a user, else the actor, else the username tried at login; without a
 role there, the deployment's first district. A stored row gets one district (new events are written
 once per district of the account).
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import migrations
 
-from linli.audit.chain import GENESIS, HASHED_FIELDS, event_hash
+from linli.audit.selectors.chain import GENESIS, HASHED_FIELDS, event_hash
 from linli.core.append_only import with_triggers_suspended
 
 PREFIXES = ("auth.", "account.", "user.", "api_token.", "membership.", "password.", "otp.")

@@ -23,9 +23,9 @@ def main(threads: int, each: int) -> dict[str, Any]:
     django.setup()
     from django.db import connection, transaction
 
-    from linli.audit.chain import verify_chain
     from linli.audit.models import AuditEvent
-    from linli.audit.services import audit_record
+    from linli.audit.selectors.chain import verify_chain
+    from linli.audit.services.events import audit_record
 
     before = AuditEvent.objects.count()
     connection.close()

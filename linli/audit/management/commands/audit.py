@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from linli.audit.archive import archive_month, parse_month, verify_archive
-from linli.audit.chain import verify_chain
+from linli.audit.selectors.chain import verify_chain
+from linli.audit.services.archive import archive_month, parse_month, verify_archive
 
 
 class Command(BaseCommand):

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from linli.audit.chain import verify_chain
 from linli.audit.models import AuditEvent
-from linli.audit.services import audit_record
+from linli.audit.selectors.chain import verify_chain
+from linli.audit.services.events import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_an_altered_event_is_reported_at_its_id(events):
 
 
 def test_an_altered_detail_with_a_recomputed_own_hash_breaks_the_next_link(events):
-    from linli.audit.chain import event_hash, fields_of
+    from linli.audit.selectors.chain import event_hash, fields_of
 
     _drop_update_and_delete_triggers("audit_auditevent")
     forged = AuditEvent.objects.get(pk=events[1].pk)
@@ -198,7 +198,7 @@ def test_old_account_events_get_their_district_and_the_chain_stays_whole(persona
 
     from django.apps import apps
 
-    from linli.audit.services import _write
+    from linli.audit.services.events import _write
 
     def old_event(**fields):
         base = {"at": timezone_now(), "actor": None, "actor_username": "", "object_type": "", "object_id": "",

@@ -8,14 +8,19 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
-from linli.notify.backends import BACKENDS, DeliveryError
 from linli.notify.models import Notification
+from linli.notify.services.channels import BACKENDS, DeliveryError
 
 MAX_ATTEMPTS = 8
 _BASE_DELAY = datetime.timedelta(seconds=30)
 _MAX_DELAY = datetime.timedelta(hours=1)
+
+# Sent, after the commit, for each notification the worker should try (at `run_after`, or now). The
+# task module imports this one, so this one cannot import it: NotifyConfig.ready() connects the task.
+notification_queued = Signal()
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -49,10 +54,8 @@ def notify(*, recipient: Any, text: str, unit_path: str = "", phone: str = "") -
     ids = [n.pk for n in created]
 
     def enqueue() -> None:
-        from linli.notify.tasks import deliver_notification
-
         for pk in ids:
-            deliver_notification.enqueue(pk)
+            notification_queued.send(sender=Notification, notification_id=pk, run_after=None)
 
     transaction.on_commit(enqueue)
     return created
@@ -77,9 +80,9 @@ def notification_deliver(*, notification_id: int) -> Notification.State | None:
         notification.last_error = str(exc)[:300]
         notification.save(update_fields=["state", "next_attempt_at", "last_error"])
         if not failed_for_good:
-            from linli.notify.tasks import deliver_notification
-
-            deliver_notification.using(run_after=notification.next_attempt_at).enqueue(notification.pk)
+            notification_queued.send(
+                sender=Notification, notification_id=notification.pk, run_after=notification.next_attempt_at
+            )
         return Notification.State(notification.state)
     notification.state = Notification.State.SENT
     notification.sent_at = timezone.now()

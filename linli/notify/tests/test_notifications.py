@@ -14,7 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.notify.models import Notification
-from linli.notify.services import MAX_ATTEMPTS, backoff, notification_deliver, notifications_retry_due, notify
+from linli.notify.services.notifications import (
+    MAX_ATTEMPTS,
+    backoff,
+    notification_deliver,
+    notifications_retry_due,
+    notify,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,34 +10,21 @@ from django.utils import timezone
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
-from linli.audit.exports import audit_csv_bytes, audit_xlsx_bytes, unit_names
-from linli.audit.labels import describe
-from linli.audit.selectors import audit_events_for, audit_roots
-from linli.audit.services import audit_record
+from linli.audit.forms.events import AuditFilterForm
+from linli.audit.selectors.events import (
+    audit_csv_bytes,
+    audit_events_for,
+    audit_roots,
+    audit_xlsx_bytes,
+    unit_names,
+)
+from linli.audit.selectors.labels import describe
+from linli.audit.services.events import audit_record
 from linli.core import paths
 from linli.core.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
 
 # An export is one request: above this many events, narrow the unit or the period (or archive by month).
 EXPORT_LIMIT = 200_000
-
-
-class AuditFilterForm(forms.Form):
-    unit = forms.ChoiceField(label="单位", required=False)
-    start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ChoiceField)
-        unit_field.choices = [("", "全部"), *units]
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if isinstance(start, date) and isinstance(end, date) and start > end:
-            raise forms.ValidationError("起始日期不能晚于截止日期")
-        return data
 
 
 def _unit_choices(roots: list[str]) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.accounts.services import api_token_issue
 from linli.audit.models import AuditEvent
-from linli.audit.reads import ID_NUMBER_SEARCH
+from linli.audit.services.reads import ID_NUMBER_SEARCH
 from linli.care.lovecards import love_card_issue
 from linli.care.models import Category
 from linli.care.services import CategoryInput, key_person_enrol

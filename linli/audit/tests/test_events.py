@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from linli.audit.models import AuditEvent
-from linli.audit.services import audit_record
+from linli.audit.services.events import audit_record
 from linli.conftest import NQ_COMMUNITY
 from linli.core.context import client_address
 from linli.core.errors import ServiceError
@@ -86,7 +86,7 @@ def test_a_refused_service_call_writes_neither_row_nor_event(persona):
 
 
 def test_auditor_sees_only_their_district(persona):
-    from linli.audit.selectors import audit_events_visible_to
+    from linli.audit.selectors.events import audit_events_visible_to
 
     audit_record(actor=None, action="test.fengxian", unit_path="310120.01.001")
     audit_record(actor=None, action="test.angsu", unit_path="150623.01.001")

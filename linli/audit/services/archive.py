@@ -20,8 +20,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from linli.audit.chain import HASHED_FIELDS, verify_rows
 from linli.audit.models import AuditEvent
+from linli.audit.selectors.chain import HASHED_FIELDS, verify_rows
 
 COLUMNS = ("id", *HASHED_FIELDS, "prev_hash", "hash")
 
@@ -53,7 +53,7 @@ def _json_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def archive_month(start: datetime, out: Path) -> tuple[Path, int]:
     """Write the month starting at `start` under `out`; the folder and the number of events."""
-    from linli.audit.exports import audit_csv_bytes
+    from linli.audit.selectors.events import audit_csv_bytes
 
     _, end = parse_month(f"{start:%Y-%m}")
     rows = _month_rows(start, end)

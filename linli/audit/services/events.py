@@ -1,8 +1,9 @@
 """Writing audit events. Services call `audit_record` inside their own transaction.
 
-Every event is chained to the one before (linli.audit.chain): writers are serialised, on SQLite by the
-write lock every transaction takes (BEGIN IMMEDIATE), on PostgreSQL by a transaction-level advisory
-lock taken here and held until the caller's transaction ends, so the chain is one line in id order.
+Every event is chained to the one before (linli.audit.selectors.chain): writers are serialised, on
+SQLite by the write lock every transaction takes (BEGIN IMMEDIATE), on PostgreSQL by a transaction-level
+advisory lock taken here and held until the caller's transaction ends, so the chain is one line in id
+order.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from linli.audit.chain import GENESIS, event_hash, fields_of
 from linli.audit.models import AuditEvent
+from linli.audit.selectors.chain import GENESIS, event_hash, fields_of
 from linli.core.context import client_address
 
 # pg_advisory_xact_lock key for the audit chain (any constant no other code uses: "linliaud").
