@@ -23,21 +23,19 @@ from linli.accounts.models import User
 from linli.api.schemas import ProblemOut
 from linli.audit.reads import audit_read
 from linli.care.models import Category, Contact, KeyPerson, RiskLevel
-from linli.care.selectors import (
+from linli.care.selectors.contacts import get_key_person_for_contact, key_person_contacts
+from linli.care.selectors.key_persons import (
     can_view_health,
-    contacts_due,
     get_key_person_detail_for_user,
-    get_key_person_for_contact,
     get_key_person_for_user,
-    get_unit_for_care,
-    key_person_contacts,
     key_persons_in,
-    members_for,
     visible_categories,
 )
-from linli.care.services import (
+from linli.care.selectors.units import get_unit_for_care, members_for
+from linli.care.selectors.worklists import contacts_due
+from linli.care.services.contacts import contact_log
+from linli.care.services.key_persons import (
     CategoryInput,
-    contact_log,
     key_person_enrol,
     key_person_reassign,
     key_person_remove,
@@ -606,7 +604,7 @@ class SweepCloseIn(Schema):
 
 
 def _sweep_out(sweep: Any) -> dict[str, Any]:
-    from linli.care.sweeps import sweep_coverage
+    from linli.care.selectors.sweeps import sweep_coverage
 
     coverage = sweep_coverage(sweep=sweep)
     return {
@@ -643,14 +641,14 @@ def _problem(exc: ServiceError, fields: dict[str, str] | None = None) -> Status[
 @router.get("/sweeps", response=list[SweepOut])
 def sweep_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Sweeps in the user's units, newest first (the latest 100)."""
-    from linli.care.sweeps import sweeps_visible_to
+    from linli.care.selectors.sweeps import sweeps_visible_to
 
     return [_sweep_out(s) for s in sweeps_visible_to(user=request.user).select_related("unit")[:100]]
 
 
 @router.post("/sweeps", response={201: SweepOut, 422: ProblemOut})
 def sweep_create(request: HttpRequest, body: SweepIn) -> Status[dict[str, Any]]:
-    from linli.care.sweeps import sweep_start
+    from linli.care.services.sweeps import sweep_start
 
     unit = get_unit_for_care(request.user, body.unit)
     _require_contact_work(request.user, unit.path)
@@ -666,7 +664,7 @@ def sweep_create(request: HttpRequest, body: SweepIn) -> Status[dict[str, Any]]:
 @router.get("/sweeps/{sweep_id}", response=SweepDetailOut)
 def sweep_detail(request: HttpRequest, sweep_id: int) -> dict[str, Any]:
     """A sweep's coverage and exactly which households are still unaccounted for."""
-    from linli.care.sweeps import get_sweep_for_user, sweep_unvisited
+    from linli.care.selectors.sweeps import get_sweep_for_user, sweep_unvisited
 
     sweep = get_sweep_for_user(request.user, sweep_id)
     audit_read(user=request.user, action="sweep.view", obj=sweep, unit_path=sweep.unit_path)
@@ -688,7 +686,8 @@ def sweep_household_mark(
 ) -> Status[dict[str, Any]]:
     from django.http import Http404
 
-    from linli.care.sweeps import get_sweep_for_user, sweep_mark
+    from linli.care.selectors.sweeps import get_sweep_for_user
+    from linli.care.services.sweeps import sweep_mark
 
     sweep = get_sweep_for_user(request.user, sweep_id)
     household = sweep.households.select_related("address", "sweep").filter(pk=household_id).first()
@@ -719,7 +718,8 @@ def sweep_household_mark(
 @router.post("/sweeps/{sweep_id}/close", response={200: SweepOut, 422: ProblemOut})
 def sweep_close_endpoint(request: HttpRequest, sweep_id: int, body: SweepCloseIn) -> Status[dict[str, Any]]:
     """Close a sweep; with households unaccounted for only a supervisor may, with a reason."""
-    from linli.care.sweeps import get_sweep_for_user, sweep_close
+    from linli.care.selectors.sweeps import get_sweep_for_user
+    from linli.care.services.sweeps import sweep_close
 
     sweep = get_sweep_for_user(request.user, sweep_id)
     _require_contact_work(request.user, sweep.unit_path)
@@ -748,7 +748,7 @@ class FinderOut(Schema):
 @router.get("/love-cards/{token}", auth=None, response=FinderOut)
 def love_card_public(request: HttpRequest, token: str) -> dict[str, Any]:
     """What a finder's app sees for a card's token; the scan is logged and alerts like the page."""
-    from linli.care.lovecards import love_card_scan
+    from linli.care.services.love_cards import love_card_scan
 
     view = love_card_scan(
         token=token,

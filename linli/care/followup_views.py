@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.audit.reads import audit_read
-from linli.care.followup import consolation_visit_record, vaccination_followup, vaccination_followup_xlsx
-from linli.care.selectors import get_key_person_for_user, get_unit_for_care
+from linli.care.selectors.key_persons import get_key_person_for_user
+from linli.care.selectors.units import get_unit_for_care
+from linli.care.selectors.vaccinations import vaccination_followup, vaccination_followup_xlsx
+from linli.care.services.consolation_visits import consolation_visit_record
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 

@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.care.indicators import DEFAULT_WEEKS, MAX_WEEKS, Period, last_full_weeks, period_between
 from linli.care.models import Contact
-from linli.care.services import MAX_BACKDATE
+from linli.care.selectors.indicators import DEFAULT_WEEKS, MAX_WEEKS, Period, last_full_weeks, period_between
+from linli.care.services.contacts import MAX_BACKDATE
 
 _LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 

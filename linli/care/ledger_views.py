@@ -18,8 +18,14 @@ from linli.accounts.models import User
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.care.models import Category, RiskLevel
-from linli.care.selectors import get_key_person_for_user, members_for
-from linli.care.services import CategoryInput, key_person_enrol, key_person_reassign, key_person_remove
+from linli.care.selectors.key_persons import get_key_person_for_user
+from linli.care.selectors.units import members_for
+from linli.care.services.key_persons import (
+    CategoryInput,
+    key_person_enrol,
+    key_person_reassign,
+    key_person_remove,
+)
 from linli.core.errors import ServiceError
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.registry.selectors import get_resident_for_user

@@ -20,27 +20,26 @@ from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.audit.reads import audit_read
 from linli.care.forms import ContactForm, PeriodForm
-from linli.care.indicators import on_time_rates, on_time_rates_by_member, total_of
 from linli.care.models import Contact, Guardian, KeyPerson
-from linli.care.selectors import (
+from linli.care.selectors.contacts import get_key_person_for_contact, key_person_contacts
+from linli.care.selectors.indicators import on_time_rates, on_time_rates_by_member, total_of
+from linli.care.selectors.key_persons import (
     HEALTH_WITHHELD,
     age_on,
     can_view_health,
-    care_units_of,
-    contacts_due,
-    due_counts,
     get_key_person_detail_for_user,
-    get_key_person_for_contact,
-    get_unit_for_care,
-    grid_of,
     guardian_reveal,
-    key_person_contacts,
-    key_person_row,
-    key_persons_without_member,
     visible_categories,
 )
-from linli.care.services import contact_log
-from linli.care.sweeps import open_sweeps_under
+from linli.care.selectors.sweeps import open_sweeps_under
+from linli.care.selectors.units import care_units_of, get_unit_for_care, grid_of
+from linli.care.selectors.worklists import (
+    contacts_due,
+    due_counts,
+    key_person_row,
+    key_persons_without_member,
+)
+from linli.care.services.contacts import contact_log
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.org.models import Unit

@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.test import Client
 
-from linli.care.lovecards import love_card_issue
 from linli.care.models import LoveCardScan
-from linli.care.services import CategoryInput, key_person_enrol
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
+from linli.care.services.love_cards import love_card_issue
 from linli.conftest import NQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEvent
 from linli.care.models import Contact, KeyPerson
-from linli.care.services import CategoryInput, key_person_enrol
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2, TQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
