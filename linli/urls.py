@@ -32,7 +32,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("", include("linli.org.urls")),
-    path("", include("linli.care.lovecard_urls")),
+    path("", include("linli.care.public_urls")),
     path("", include("linli.registry.urls")),
     path("care/", include("linli.care.urls")),
     path("requests/", include("linli.needs.urls")),
