@@ -35,7 +35,7 @@ urlpatterns = [
     path("bench/baseline", bench_baseline, name="bench-baseline"),
     path("api/v1/", api.urls),
     path("", include("linli.org.urls")),
-    path("", include("linli.care.lovecard_urls")),
+    path("", include("linli.care.public_urls")),
     path("", include("linli.registry.urls")),
     path("care/", include("linli.care.urls")),
     path("requests/", include("linli.needs.urls")),

@@ -10,8 +10,8 @@ contact's time, `emergency_at` the time of an emergency contact not settled by a
 Each persona's grid also has a census sweep under way (some households visited or found empty, some
 not yet), grid-nq's a finished one from a few weeks ago, and every key person at risk of getting lost
 has a love card, issued by the community officer; the personas' people's cards have been scanned. These
-go through the services (sweeps.py, lovecards.py), except the scans: a scan's service alerts the people
-responsible now, and the demo's scans are history that must not page anyone.
+go through the services (services/sweeps.py, services/love_cards.py), except the scans: a scan's
+service alerts the people responsible now, and the demo's scans are history that must not page anyone.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from django.utils import timezone
 from linli.accounts.models import Membership, User
 from linli.accounts.roles import Role
 from linli.audit.services import audit_record
-from linli.care.lovecards import love_card_issue
 from linli.care.models import (
     CadenceRule,
     Category,
@@ -42,9 +41,10 @@ from linli.care.models import (
     Sweep,
     SweepHousehold,
 )
-from linli.care.selectors import age_on
-from linli.care.services import DEFAULT_CADENCE_DAYS
-from linli.care.sweeps import sweep_close, sweep_mark, sweep_start
+from linli.care.selectors.key_persons import age_on
+from linli.care.services.cadence_rules import DEFAULT_CADENCE_DAYS
+from linli.care.services.love_cards import love_card_issue
+from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.core import paths
 from linli.org.demo import PERSONA_DESCRIPTIONS
 from linli.org.models import Unit

@@ -30,9 +30,9 @@ def main(scans: int) -> dict[str, Any]:
     from django.test import Client
 
     from linli.accounts.models import User
-    from linli.care.lovecards import love_card_issue
     from linli.care.models import LoveCardScan
-    from linli.care.services import CategoryInput, key_person_enrol
+    from linli.care.services.key_persons import CategoryInput, key_person_enrol
+    from linli.care.services.love_cards import love_card_issue
     from linli.lib.idcard import make_id_number
     from linli.notify.models import Notification
     from linli.registry.models import Resident

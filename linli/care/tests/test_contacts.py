@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEvent
 from linli.care.models import Contact, KeyPerson
-from linli.care.selectors import contacts_due, get_key_person_for_user, key_persons_without_member
-from linli.care.services import (
+from linli.care.selectors.key_persons import get_key_person_for_user
+from linli.care.selectors.worklists import contacts_due, key_persons_without_member
+from linli.care.services.cadence_rules import cadence_days, cadence_rule_set
+from linli.care.services.contacts import contact_log
+from linli.care.services.key_persons import (
     CategoryInput,
-    cadence_days,
-    cadence_rule_set,
-    contact_log,
     key_person_enrol,
     key_person_reassign,
     member_hand_over,

@@ -22,9 +22,10 @@ from linli.care.models import (
     Sweep,
     SweepHousehold,
 )
-from linli.care.selectors import age_on, contacts_due
-from linli.care.services import cadence_days
-from linli.care.sweeps import sweep_coverage
+from linli.care.selectors.key_persons import age_on
+from linli.care.selectors.sweeps import sweep_coverage
+from linli.care.selectors.worklists import contacts_due
+from linli.care.services.cadence_rules import cadence_days
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, TQ_GRID
 from linli.notify.models import Notification
 from linli.registry.demo import SCALES, load_registry_demo

@@ -8,7 +8,7 @@ import pytest
 
 from linli.audit.models import AuditEvent
 from linli.care.models import KeyPerson
-from linli.care.tests.test_pages import GUARDIAN_PHONE, make_key_persons
+from linli.care.tests.test_worklists_pages import GUARDIAN_PHONE, make_key_persons
 from linli.conftest import NQ_GRID
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.accounts.roles import ROLE_CAPABILITIES, Capability, Role
-from linli.care.lovecards import love_card_issue
 from linli.care.models import Vaccination
-from linli.care.selectors import HEALTH_WITHHELD
-from linli.care.services import CategoryInput, contact_log, key_person_enrol
+from linli.care.selectors.key_persons import HEALTH_WITHHELD
+from linli.care.services.contacts import contact_log
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
+from linli.care.services.love_cards import love_card_issue
 from linli.conftest import NQ_GRID
 from linli.registry.models import Resident
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from linli.care.indicators import (
+from linli.care.models import Contact, KeyPerson
+from linli.care.selectors.indicators import (
     Period,
     last_full_weeks,
     on_time_rates,
@@ -17,8 +18,7 @@ from linli.care.indicators import (
     required_contacts,
     total_of,
 )
-from linli.care.models import Contact, KeyPerson
-from linli.care.services import CategoryInput, key_person_enrol
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
 from linli.conftest import NQ_COMMUNITY, NQ_GRID, NQ_GRID_2
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
@@ -199,7 +199,7 @@ def test_a_period_is_widened_to_whole_weeks_that_have_ended():
 
 
 def test_a_person_taken_off_the_ledger_counts_for_the_weeks_before(persona):
-    from linli.care.services import key_person_remove
+    from linli.care.services.key_persons import key_person_remove
 
     person = _key_person(persona, 41)
     _contacts(persona, person, _at(WEEK_1, 10))
@@ -217,8 +217,8 @@ def test_a_person_taken_off_the_ledger_counts_for_the_weeks_before(persona):
 
 def test_remove_and_enrol_again(persona):
     from linli.audit.models import AuditEvent
-    from linli.care.selectors import contacts_due
-    from linli.care.services import key_person_remove
+    from linli.care.selectors.worklists import contacts_due
+    from linli.care.services.key_persons import key_person_remove
     from linli.core.errors import ServiceError
 
     person = _key_person(persona, 42)

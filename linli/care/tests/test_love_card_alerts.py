@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from linli.care.lovecards import ALERT_INTERVAL, love_card_issue
 from linli.care.models import LoveCard, LoveCardScan
-from linli.care.services import CategoryInput, key_person_enrol
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
+from linli.care.services.love_cards import ALERT_INTERVAL, love_card_issue
 from linli.conftest import NQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.notify.models import Notification

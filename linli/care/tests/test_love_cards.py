@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 
 from linli.audit.models import AuditEvent
-from linli.care.lovecards import given_name, love_card_issue
 from linli.care.models import LoveCard, LoveCardScan
-from linli.care.services import CategoryInput, key_person_enrol
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
+from linli.care.services.love_cards import given_name, love_card_issue
 from linli.conftest import NQ_GRID
 from linli.core.errors import ServiceError
 from linli.lib.idcard import make_id_number

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from linli.care.models import KeyPerson
-from linli.care.services import CategoryInput, key_person_enrol
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
 from linli.conftest import NQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.registry.models import Resident

@@ -6,14 +6,8 @@ import pytest
 from django.http import Http404
 
 from linli.care.models import Sweep
-from linli.care.sweeps import (
-    get_sweep_for_user,
-    sweep_close,
-    sweep_coverage,
-    sweep_mark,
-    sweep_start,
-    sweep_unvisited,
-)
+from linli.care.selectors.sweeps import get_sweep_for_user, sweep_coverage, sweep_unvisited
+from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.conftest import NQ_GRID, NQ_GRID_2
 from linli.core.errors import ServiceError
 from linli.org.models import Unit

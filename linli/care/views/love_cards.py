@@ -13,17 +13,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.audit.services import audit_record
-from linli.care.lovecards import (
+from linli.care.models import KeyPerson, LoveCard
+from linli.care.selectors.key_persons import HEALTH_WITHHELD, can_view_health, get_key_person_for_user
+from linli.care.selectors.love_cards import love_cards_for_unit
+from linli.care.services.love_cards import (
     given_name,
     love_card_issue,
     love_card_revoke,
     love_card_scan,
     love_card_url,
-    love_cards_for_unit,
     qr_svg,
 )
-from linli.care.models import KeyPerson, LoveCard
-from linli.care.selectors import HEALTH_WITHHELD, can_view_health, get_key_person_for_user
 from linli.core.errors import ServiceError
 from linli.org.access import ReadOnlyAccess, get_unit_for_user
 from linli.org.models import Unit

@@ -1,4 +1,4 @@
-"""Pages for the vaccination follow-up list (C7) and consolation visits (C8)."""
+"""Recording a consolation visit (C8) from a key person's page."""
 
 from __future__ import annotations
 
@@ -8,36 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
-from linli.audit.reads import audit_read
-from linli.care.followup import consolation_visit_record, vaccination_followup, vaccination_followup_xlsx
-from linli.care.selectors import get_key_person_for_user, get_unit_for_care
+from linli.care.selectors.key_persons import get_key_person_for_user
+from linli.care.services.consolation_visits import consolation_visit_record
 from linli.core.errors import ServiceError
-from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
-
-
-@login_required
-@never_cache
-def vaccination_list(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_care(request.user, code)
-    rows = vaccination_followup(user=request.user, unit=unit)
-    audit_read(user=request.user, action="vaccination.list", unit_path=unit.path, detail={"rows": len(rows)})
-    return render(request, "care/vaccination_list.html", {"unit": unit, "rows": rows})
-
-
-@login_required
-@never_cache
-def vaccination_export(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_care(request.user, code)
-    data = vaccination_followup_xlsx(user=request.user, unit=unit)
-    filename = f"{unit.name}疫苗接种随访-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
-    return download_response(data, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required

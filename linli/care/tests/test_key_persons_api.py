@@ -1,4 +1,5 @@
-"""Putting a resident on the ledger and changing the pairing through /api/v1/, per persona.
+"""The key-person endpoints of /api/v1/, per persona: the ledger as lists and details show it, putting a
+resident on it and changing the pairing.
 
 Care managers (squad leaders, community officers, station offices, district admins) may; grid workers and
 auditors read the ledger but get 403; anyone outside the resident's or key person's units gets 404.
@@ -15,8 +16,8 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEvent
 from linli.care.models import KeyPerson
-from linli.care.tests.test_pages import _resident, make_key_persons
-from linli.conftest import NQ_GRID, NQ_GRID_2
+from linli.care.tests.test_worklists_pages import ELDER_PHONE, GUARDIAN_PHONE, _resident, make_key_persons
+from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2
 from linli.registry.models import Resident
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +307,85 @@ def test_reassigning_is_403_for_readers_and_404_outside_scope(api_for, persona, 
     zhao = _reassign(api_for("nanqiao"), people["zhao"], **body)
     assert zhao.status_code == 422
     assert people["zhao"].unit_path == NQ_GRID_2
+
+
+ALL = {"试王老", "试李童", "试张孕", "试赵急", "试陈头"}
+
+
+def _names(response: Any) -> list[str]:
+    assert response.status_code == 200, response.content.decode()
+    return [r["name"] for r in response.json()["items"] if r["name"].startswith("试")]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/key-persons", "/api/v1/key-persons/1", "/api/v1/worklists/contacts-due"]
+)
+def test_care_endpoints_need_a_token(client, url):
+    response = client.get(url)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "未登录或令牌无效"}
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("grid-nq", {"试王老", "试李童", "试张孕"}),
+        ("officer-nq", {"试王老", "试李童", "试张孕", "试赵急"}),
+        ("nanqiao", {"试王老", "试李童", "试张孕", "试赵急"}),
+        ("auditor", ALL),
+        ("grid-tq", {"试陈头"}),
+        ("zhian", set()),  # a department sees no key persons
+        ("angsu", set()),
+    ],
+)
+def test_key_person_list_is_scoped_and_masked(api_for, people, username, expected):
+    response = api_for(username).get("/api/v1/key-persons?page_size=200")
+    assert set(_names(response)) == expected
+    text = response.content.decode()
+    assert ELDER_PHONE not in text
+    if "试王老" in expected:
+        row = next(r for r in response.json()["items"] if r["name"] == "试王老")
+        assert row["phone"] == "138****5678"
+        if username == "auditor":  # no VIEW_HEALTH: the health categories are withheld
+            assert [c["label"] for c in row["categories"]] == ["独居老人"]
+            assert row["health_visible"] is False
+        else:
+            assert [c["label"] for c in row["categories"]] == ["独居老人", "残疾人"]
+            assert row["categories"][1]["disability_grade"] == 2
+        assert (row["risk_level"], row["risk_level_label"], row["days_overdue"]) == ("medium", "中", 3)
+        assert row["responsible"]["name"] == str(people["wang"].responsible)
+
+
+def test_key_person_list_narrows_to_a_unit_and_paginates(api_for, people):
+    client = api_for("nanqiao")
+    assert _names(client.get(f"/api/v1/key-persons?unit={NQ_GRID_2}")) == ["试赵急"]
+    assert set(_names(client.get(f"/api/v1/key-persons?unit={NQ_COMMUNITY}"))) == ALL - {"试陈头"}
+    page = client.get(f"/api/v1/key-persons?unit={NQ_GRID}&page_size=2&page=2").json()
+    assert (page["count"], page["page"], page["page_size"], len(page["items"])) == (3, 2, 2, 1)
+    assert client.get("/api/v1/key-persons?unit=310120.09").status_code == 404
+    assert api_for("grid-nq").get(f"/api/v1/key-persons?unit={NQ_COMMUNITY}").status_code == 404
+    assert api_for("zhian").get(f"/api/v1/key-persons?unit={NANQIAO}").status_code == 404
+
+
+def test_key_person_detail_has_pairing_and_masked_guardians(api_for, people, persona):
+    response = api_for("grid-nq").get(f"/api/v1/key-persons/{people['wang'].pk}")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["name"] == "试王老"
+    assert data["guardians"] == [{"name": "王女儿", "relation": "女儿", "phone": "139****1234"}]
+    assert data["backup"]["name"] == str(persona("squad-nq"))
+    assert (data["needs_note"], data["is_active"], data["cadence_days"]) == ("腿脚不便", True, 7)
+    assert GUARDIAN_PHONE not in response.content.decode()
+
+
+@pytest.mark.parametrize("username", ["grid-tq", "touqiao", "zhian", "angsu"])
+def test_key_person_detail_and_contacts_outside_scope_are_404(api_for, people, username):
+    client = api_for(username)
+    for url in [
+        f"/api/v1/key-persons/{people['wang'].pk}",
+        f"/api/v1/key-persons/{people['wang'].pk}/contacts",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "未找到"}
+    assert api_for("admin").get("/api/v1/key-persons/999999").status_code == 404

@@ -1,4 +1,4 @@
-"""Care pages over HTTP, per persona: today's list, a key person, logging a contact, a unit's worklist."""
+"""Worklist pages over HTTP, per persona: today's list, the home page's block, a unit's worklist."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from linli.audit.models import AuditEvent
 from linli.care.models import Contact, KeyPerson
-from linli.care.services import CategoryInput, key_person_enrol
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2, TQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
@@ -88,10 +87,6 @@ def people(persona: Any) -> dict[str, KeyPerson]:
 
 def _body(response: Any) -> str:
     return response.content.decode()
-
-
-def _local_input(when: datetime.datetime) -> str:
-    return timezone.localtime(when).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_care_pages_require_login(client, people):
@@ -179,172 +174,7 @@ def test_home_page_loads_todays_list_at_the_top(client_for, people):
 # The key person page.
 
 
-@pytest.mark.parametrize("username", ["grid-nq", "squad-nq", "officer-nq", "nanqiao", "auditor", "admin"])
-def test_key_person_page_is_shown_inside_scope(client_for, people, username):
-    response = client_for(username).get(f"/care/key-persons/{people['wang'].pk}/")
-    body = _body(response)
-    assert response.status_code == 200
-    assert "试王老" in body
-    assert "138****5678" in body
-    assert "139****1234" in body  # the guardian, masked
-    assert ELDER_PHONE not in body
-    assert GUARDIAN_PHONE not in body
-    assert "逾期 3 天" in body
-    # Health details only for the care roles (VIEW_HEALTH); the auditor sees the ledger entry.
-    health = username != "auditor"
-    assert ("残疾人（2级）" in body) is health
-    assert ("腿脚不便" in body) is health
-
-
-@pytest.mark.parametrize("username", ["grid-tq", "touqiao", "zhian", "jingzhen", "angsu"])
-def test_key_person_page_outside_scope_is_404(client_for, people, username):
-    response = client_for(username).get(f"/care/key-persons/{people['wang'].pk}/")
-    assert response.status_code == 404
-    assert "未找到" in _body(response)
-
-
-def test_key_person_page_shows_the_pairing_and_the_history_newest_first(client_for, people, persona):
-    wang = people["wang"]
-    grid_nq = persona("grid-nq")
-    grid_nq.phone = "13611112222"
-    grid_nq.save(update_fields=["phone"])
-    now = timezone.now()
-    for days, outcome in [(3, "较早的一次"), (1, "最近的一次")]:
-        Contact.objects.create(
-            key_person=wang, occurred_at=now - datetime.timedelta(days=days), kind="phone",
-            recorded_by=grid_nq, outcome=outcome,
-        )  # fmt: skip
-    body = _body(client_for("grid-nq").get(f"/care/key-persons/{wang.pk}/"))
-    assert body.index("最近的一次") < body.index("较早的一次")
-    assert "联系记录（2）" in body
-    assert 'href="tel:13611112222"' in body
-    assert str(persona("squad-nq")) in body
-    assert "登记联系" in body
-    assert "登记联系" not in _body(client_for("auditor").get(f"/care/key-persons/{wang.pk}/"))
-    assert client_for("admin").get("/care/key-persons/999999/").status_code == 404
-
-
 # Logging a contact.
-
-
-def test_contact_form_defaults_to_now_in_shanghai(client_for, people):
-    response = client_for("grid-nq").get(f"/care/key-persons/{people['wang'].pk}/contacts/new/")
-    body = _body(response)
-    assert response.status_code == 200
-    now = timezone.localtime()
-    assert f'value="{now:%Y-%m-%d}T' in body
-    for label in ("上门", "电话", "微信", "视频", "联系上", "未联系上", "发现需求", "发现隐患", "同行人员"):
-        assert label in body
-
-
-@pytest.mark.parametrize(("username", "status"), [("auditor", 403), ("grid-tq", 404), ("zhian", 404)])
-def test_contact_form_is_403_read_only_and_404_out_of_scope(client_for, people, username, status):
-    url = f"/care/key-persons/{people['wang'].pk}/contacts/new/"
-    client = client_for(username)
-    assert client.get(url).status_code == status
-    data = {"kind": "visit", "reached": "1", "occurred_at": _local_input(timezone.now())}
-    assert client.post(url, data).status_code == status
-    assert not Contact.objects.exists()
-
-
-def test_logging_a_visit_takes_the_person_off_the_list(client_for, people):
-    client = client_for("grid-nq")
-    wang = people["wang"]
-    response = client.post(
-        f"/care/key-persons/{wang.pk}/contacts/new/",
-        {
-            "kind": "visit", "reached": "1", "occurred_at": _local_input(timezone.now()),
-            "outcome": " 身体还好 ", "needs_found": "需要助餐", "hazards_found": "燃气软管老化",
-            "companions": "社区民警",
-        },
-        follow=True,
-    )  # fmt: skip
-    body = _body(response)
-    assert response.redirect_chain == [("/care/", 302)]
-    assert "已登记与试王老的上门联系" in body
-    assert 'class="who" href="/care/key-persons/' + str(wang.pk) not in body
-    assert "试李童" in body
-    contact = Contact.objects.get()
-    assert (contact.outcome, contact.needs_found, contact.hazards_found) == (
-        "身体还好",
-        "需要助餐",
-        "燃气软管老化",
-    )
-    assert contact.recorded_by.username == "grid-nq"
-    wang.refresh_from_db()
-    assert wang.next_contact_due == timezone.localdate() + datetime.timedelta(days=wang.cadence_days)
-    assert AuditEvent.objects.filter(action="contact.log", object_id=str(contact.pk)).exists()
-
-
-def test_nobody_home_keeps_the_person_on_the_list(client_for, people):
-    client = client_for("grid-nq")
-    response = client.post(
-        f"/care/key-persons/{people['wang'].pk}/contacts/new/",
-        {"kind": "visit", "reached": "0", "occurred_at": _local_input(timezone.now()), "outcome": "家中无人"},
-        follow=True,
-    )
-    body = _body(response)
-    assert "未联系上试王老，仍在待联系名单中" in body
-    assert "逾期 3 天" in body
-
-
-def test_an_emergency_puts_the_person_at_the_top(client_for, people):
-    client = client_for("grid-nq")
-    client.post(
-        f"/care/key-persons/{people['li'].pk}/contacts/new/",
-        {"kind": "phone", "reached": "1", "occurred_at": _local_input(timezone.now()), "is_emergency": "on"},
-    )
-    body = _body(client.get("/care/"))
-    assert body.index("试李童") < body.index("试王老")
-
-
-def test_a_back_dated_contact_is_read_as_shanghai_time(client_for, people):
-    client = client_for("grid-nq")
-    day = timezone.localdate() - datetime.timedelta(days=2)
-    client.post(
-        f"/care/key-persons/{people['wang'].pk}/contacts/new/",
-        {"kind": "phone", "reached": "1", "occurred_at": f"{day:%Y-%m-%d}T23:30"},
-    )
-    contact = Contact.objects.get()
-    local = timezone.localtime(contact.occurred_at, timezone.get_default_timezone())
-    assert (local.date(), local.hour, local.minute) == (day, 23, 30)
-    assert contact.occurred_at.utcoffset() is not None
-    people["wang"].refresh_from_db()
-    assert people["wang"].next_contact_due == day + datetime.timedelta(days=people["wang"].cadence_days)
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"occurred_at": "__old__"}, "只能补登两周以内的联系"),
-        ({"occurred_at": "__future__"}, "联系时间不能晚于现在"),
-        ({"occurred_at": "昨天"}, "联系时间格式不正确"),
-        ({"occurred_at": ""}, "请填写联系时间"),
-        ({"kind": "letter"}, "选择一个有效的选项"),
-    ],
-)
-def test_bad_contacts_are_refused_in_chinese(client_for, people, data, message):
-    now = timezone.now()
-    values = {"kind": "visit", "reached": "1", "occurred_at": _local_input(now), **data}
-    if values["occurred_at"] == "__old__":
-        values["occurred_at"] = _local_input(now - datetime.timedelta(days=15))
-    if values["occurred_at"] == "__future__":
-        values["occurred_at"] = _local_input(now + datetime.timedelta(hours=3))
-    response = client_for("grid-nq").post(f"/care/key-persons/{people['wang'].pk}/contacts/new/", values)
-    assert response.status_code == 200
-    assert message in _body(response)
-    assert not Contact.objects.exists()
-
-
-def test_after_logging_from_a_unit_page_it_goes_back_there(client_for, people):
-    client = client_for("nanqiao")
-    url = f"/care/key-persons/{people['wang'].pk}/contacts/new/"
-    back = f"/care/units/{NANQIAO}/?page=1"
-    data = {"kind": "phone", "reached": "1", "occurred_at": _local_input(timezone.now()), "next": back}
-    response = client.post(url, data)
-    assert response["Location"] == back
-    data["next"] = "https://example.com/care/"
-    assert client.post(url, data)["Location"] == "/care/"
 
 
 # Unit pages.
@@ -454,22 +284,3 @@ def test_station_page_queries_do_not_grow_with_rows(client_for, people, persona)
     # About 20: the page's own reads, its audited read (the chained event reads the last hash first, and
     # on PostgreSQL takes the chain's advisory lock), and the session.
     assert len(before) <= 22
-
-
-def test_reading_a_key_persons_detail_is_audited(client_for, api_for):
-    from django.utils import timezone
-
-    from linli.audit.models import AuditEvent
-    from linli.care.models import KeyPerson
-    from linli.registry.models import Resident
-
-    resident = Resident.objects.create(
-        name="审计测试", document_kind="none", residence_type="registered", unit_path="310120.01.001.01"
-    )
-    key_person = KeyPerson.objects.create(
-        resident=resident, unit_path=resident.unit_path, next_contact_due=timezone.localdate()
-    )
-    assert client_for("grid-nq").get(f"/care/key-persons/{key_person.pk}/").status_code == 200
-    assert api_for("nanqiao").get(f"/api/v1/key-persons/{key_person.pk}").status_code == 200
-    events = AuditEvent.objects.filter(action="key_person.view", object_id=str(key_person.pk))
-    assert set(events.values_list("actor_username", flat=True)) == {"grid-nq", "nanqiao"}

@@ -1,4 +1,4 @@
-"""The /api/v1/ care endpoints: key persons, their contacts and the contact worklist, scoped like the pages.
+"""The /api/v1/ key-person endpoints: the ledger, scoped like the pages, and changing it.
 
 Residents' and guardians' phones are masked on the server; members' work phones are shown in full, as
 on a resident's card. Putting a resident on the ledger and changing the pairing take the care managers'
@@ -20,24 +20,21 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from linli.accounts.models import User
+from linli.accounts.roles import Capability
+from linli.accounts.selectors import scope_for
 from linli.api.schemas import ProblemOut
 from linli.audit.reads import audit_read
-from linli.care.models import Category, Contact, KeyPerson, RiskLevel
-from linli.care.selectors import (
+from linli.care.models import Category, KeyPerson, RiskLevel
+from linli.care.selectors.key_persons import (
     can_view_health,
-    contacts_due,
     get_key_person_detail_for_user,
-    get_key_person_for_contact,
     get_key_person_for_user,
-    get_unit_for_care,
-    key_person_contacts,
     key_persons_in,
-    members_for,
     visible_categories,
 )
-from linli.care.services import (
+from linli.care.selectors.units import get_unit_for_care, members_for
+from linli.care.services.key_persons import (
     CategoryInput,
-    contact_log,
     key_person_enrol,
     key_person_reassign,
     key_person_remove,
@@ -48,7 +45,7 @@ from linli.lib.phone import PhoneError, normalise_phone
 from linli.registry.apis import Paging
 from linli.registry.selectors import get_resident_for_user
 
-router = Router(tags=["困难群体关爱"])
+router = Router()
 
 M = TypeVar("M", bound=Model)
 
@@ -104,85 +101,8 @@ class KeyPersonDetailOut(KeyPersonOut):
     is_active: bool
 
 
-class ContactOut(Schema):
-    id: int
-    key_person_id: int
-    occurred_at: datetime.datetime
-    kind: str
-    kind_label: str
-    reached: bool
-    outcome: str
-    needs_found: str
-    hazards_found: str
-    is_emergency: bool
-    companions: str
-    recorded_by: str
-    created_at: datetime.datetime
-
-
-class ContactIn(Schema):
-    """A contact to log. A time without an offset is Asia/Shanghai wall-clock time; none means now."""
-
-    kind: str
-    occurred_at: datetime.datetime | None = None
-    reached: bool = True
-    outcome: str = ""
-    needs_found: str = ""
-    hazards_found: str = ""
-    is_emergency: bool = False
-    companions: str = ""
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        if value not in Contact.Kind.values:
-            raise PydanticCustomError(
-                "kind", "联系方式应为 visit（上门）、phone（电话）、wechat（微信）或 video（视频）"
-            )
-        return value
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _occurred_at(cls, value: datetime.datetime | None) -> datetime.datetime | None:
-        if value is not None and timezone.is_naive(value):
-            return timezone.make_aware(value, timezone.get_default_timezone())
-        return value
-
-    @field_validator("outcome", "needs_found", "hazards_found")
-    @classmethod
-    def _long_text(cls, value: str) -> str:
-        value = value.strip()
-        if len(value) > 500:
-            raise PydanticCustomError("too_long", "最多 500 字")
-        return value
-
-    @field_validator("companions")
-    @classmethod
-    def _companions(cls, value: str) -> str:
-        value = value.strip()
-        if len(value) > 200:
-            raise PydanticCustomError("too_long", "最多 200 字")
-        return value
-
-
 class KeyPersonFilters(Schema):
     unit: str = ""
-
-
-class WorklistFilters(Schema):
-    mine: bool = False
-    unit: str = ""
-    on: str = ""
-
-    @field_validator("on")
-    @classmethod
-    def _on(cls, value: str) -> str:
-        if value:
-            try:
-                datetime.date.fromisoformat(value)
-            except ValueError:
-                raise PydanticCustomError("on", "日期格式应为 YYYY-MM-DD") from None
-        return value
 
 
 class KeyPersonPage(Schema):
@@ -190,13 +110,6 @@ class KeyPersonPage(Schema):
     page: int
     page_size: int
     items: list[KeyPersonOut]
-
-
-class ContactPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[ContactOut]
 
 
 def _page(queryset: QuerySet[M], paging: Paging, out: Callable[[M], dict[str, Any]]) -> dict[str, Any]:
@@ -259,23 +172,10 @@ def _key_person_detail_out(key_person: KeyPerson, user: Any) -> dict[str, Any]:
     }
 
 
-def _contact_out(contact: Contact, *, health: bool) -> dict[str, Any]:
-    """A contact; without `health` its notes (outcome, needs found) are withheld."""
-    return {
-        "id": contact.pk,
-        "key_person_id": contact.key_person_id,
-        "occurred_at": contact.occurred_at,
-        "kind": contact.kind,
-        "kind_label": contact.get_kind_display(),
-        "reached": contact.reached,
-        "outcome": contact.outcome if health else "",
-        "needs_found": contact.needs_found if health else "",
-        "hazards_found": contact.hazards_found,
-        "is_emergency": contact.is_emergency,
-        "companions": contact.companions,
-        "recorded_by": str(contact.recorded_by),
-        "created_at": contact.created_at,
-    }
+def _problem(exc: ServiceError, fields: dict[str, str] | None = None) -> Status[dict[str, Any]]:
+    field = (fields or {}).get(exc.field or "", exc.field)
+    error = {"loc": ["body", field] if field else ["body"], "msg": exc.message}
+    return Status(422, {"detail": exc.message, "errors": [error]})
 
 
 @router.get("/key-persons", response=KeyPersonPage)
@@ -293,62 +193,6 @@ def key_persons(
 @router.get("/key-persons/{key_person_id}", response=KeyPersonDetailOut)
 def key_person_detail(request: HttpRequest, key_person_id: int) -> dict[str, Any]:
     return _key_person_detail_out(get_key_person_detail_for_user(request.user, key_person_id), request.user)
-
-
-@router.get("/key-persons/{key_person_id}/contacts", response=ContactPage)
-def key_person_contact_list(
-    request: HttpRequest, key_person_id: int, paging: Query[Paging]
-) -> dict[str, Any]:
-    """The contact history, newest first."""
-    key_person = get_key_person_detail_for_user(request.user, key_person_id)
-    health = can_view_health(request.user, key_person.unit_path)
-    return _page(key_person_contacts(key_person=key_person), paging, lambda c: _contact_out(c, health=health))
-
-
-@router.post("/key-persons/{key_person_id}/contacts", response={201: ContactOut, 422: ProblemOut})
-def key_person_contact_log(
-    request: HttpRequest, key_person_id: int, body: ContactIn
-) -> Status[dict[str, Any]]:
-    """Log a contact: a reached one moves the due date on; 403 for roles that only read."""
-    key_person = get_key_person_for_contact(request.user, key_person_id)
-    try:
-        contact = contact_log(
-            actor=request.user,
-            key_person=key_person,
-            occurred_at=body.occurred_at or timezone.now(),
-            kind=body.kind,
-            reached=body.reached,
-            outcome=body.outcome,
-            needs_found=body.needs_found,
-            hazards_found=body.hazards_found,
-            is_emergency=body.is_emergency,
-            companions=body.companions,
-        )
-    except ServiceError as exc:
-        error = {"loc": ["body", exc.field] if exc.field else ["body"], "msg": exc.message}
-        return Status(422, {"detail": exc.message, "errors": [error]})
-    return Status(201, _contact_out(contact, health=can_view_health(request.user, key_person.unit_path)))
-
-
-@router.get("/worklists/contacts-due", response=KeyPersonPage)
-def worklist_contacts_due(
-    request: HttpRequest, filters: Query[WorklistFilters], paging: Query[Paging]
-) -> dict[str, Any]:
-    """Who must be contacted by `on` (default today): emergencies first, then most overdue, then risk.
-
-    `mine=true` narrows to the caller's own people, `unit` to a grid, community or station.
-    """
-    unit = get_unit_for_care(request.user, filters.unit) if filters.unit else None
-    on = datetime.date.fromisoformat(filters.on) if filters.on else timezone.localdate()
-    queryset = contacts_due(user=request.user, on=on, unit=unit, mine=filters.mine)
-    audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
-               detail={"list": "today" if filters.mine else "", "page": paging.page})  # fmt: skip
-    return _page(
-        queryset.prefetch_related("categories"), paging, lambda k: _key_person_out(k, request.user, on)
-    )
-
-
-# Putting a resident on the ledger and changing the pairing (C1, C3).
 
 
 class CategoryIn(Schema):
@@ -471,9 +315,6 @@ _BODY_FIELDS = {"resident": "resident_id", "responsible": "responsible_id", "bac
 
 def _require_care_management(user: Any, path: str) -> None:
     """Roles that may read but not manage the ledger (grid workers, auditors) get 403 before any service."""
-    from linli.accounts.roles import Capability
-    from linli.accounts.selectors import scope_for
-
     if not scope_for(user).can(Capability.MANAGE_CARE, path):
         raise PermissionDenied
 
@@ -557,207 +398,3 @@ def key_person_remove_endpoint(
     except ServiceError as exc:
         return _problem(exc, _BODY_FIELDS)
     return Status(200, _key_person_detail_out(key_person, request.user))
-
-
-# Census sweeps (C2).
-
-
-class SweepIn(Schema):
-    unit: str
-    kind: str
-    title: str
-    building_key: str = ""
-
-
-class SweepOut(Schema):
-    id: int
-    title: str
-    kind: str
-    kind_label: str
-    unit: str
-    state: str
-    households: int
-    unaccounted: int
-    by_outcome: dict[str, int]
-    started_at: datetime.datetime
-    closed_at: datetime.datetime | None
-    close_reason: str
-
-
-class HouseholdOut(Schema):
-    id: int
-    address: str
-    outcome: str
-    outcome_label: str
-
-
-class SweepDetailOut(SweepOut):
-    unvisited: list[HouseholdOut]
-
-
-class HouseholdMarkIn(Schema):
-    outcome: str
-    note: str = ""
-    new_key_persons: int = 0
-
-
-class SweepCloseIn(Schema):
-    reason: str = ""
-
-
-def _sweep_out(sweep: Any) -> dict[str, Any]:
-    from linli.care.sweeps import sweep_coverage
-
-    coverage = sweep_coverage(sweep=sweep)
-    return {
-        "id": sweep.pk,
-        "title": sweep.title,
-        "kind": sweep.kind,
-        "kind_label": sweep.get_kind_display(),
-        "unit": sweep.unit.code,
-        "state": sweep.state,
-        "households": coverage.total,
-        "unaccounted": coverage.unaccounted,
-        "by_outcome": coverage.by_outcome,
-        "started_at": sweep.started_at,
-        "closed_at": sweep.closed_at,
-        "close_reason": sweep.close_reason,
-    }
-
-
-def _require_contact_work(user: Any, path: str) -> None:
-    """Read-only roles (auditors) get 403 before any service runs; the services check again."""
-    from linli.accounts.roles import Capability
-    from linli.accounts.selectors import scope_for
-
-    if not scope_for(user).can(Capability.LOG_CONTACTS, path):
-        raise PermissionDenied
-
-
-def _problem(exc: ServiceError, fields: dict[str, str] | None = None) -> Status[dict[str, Any]]:
-    field = (fields or {}).get(exc.field or "", exc.field)
-    error = {"loc": ["body", field] if field else ["body"], "msg": exc.message}
-    return Status(422, {"detail": exc.message, "errors": [error]})
-
-
-@router.get("/sweeps", response=list[SweepOut])
-def sweep_list(request: HttpRequest) -> list[dict[str, Any]]:
-    """Sweeps in the user's units, newest first (the latest 100)."""
-    from linli.care.sweeps import sweeps_visible_to
-
-    return [_sweep_out(s) for s in sweeps_visible_to(user=request.user).select_related("unit")[:100]]
-
-
-@router.post("/sweeps", response={201: SweepOut, 422: ProblemOut})
-def sweep_create(request: HttpRequest, body: SweepIn) -> Status[dict[str, Any]]:
-    from linli.care.sweeps import sweep_start
-
-    unit = get_unit_for_care(request.user, body.unit)
-    _require_contact_work(request.user, unit.path)
-    try:
-        sweep = sweep_start(
-            actor=request.user, unit=unit, kind=body.kind, title=body.title, building_key=body.building_key
-        )
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(201, _sweep_out(sweep))
-
-
-@router.get("/sweeps/{sweep_id}", response=SweepDetailOut)
-def sweep_detail(request: HttpRequest, sweep_id: int) -> dict[str, Any]:
-    """A sweep's coverage and exactly which households are still unaccounted for."""
-    from linli.care.sweeps import get_sweep_for_user, sweep_unvisited
-
-    sweep = get_sweep_for_user(request.user, sweep_id)
-    audit_read(user=request.user, action="sweep.view", obj=sweep, unit_path=sweep.unit_path)
-    unvisited = [
-        {
-            "id": h.pk,
-            "address": h.address.full_text,
-            "outcome": h.outcome,
-            "outcome_label": h.get_outcome_display(),
-        }
-        for h in sweep_unvisited(sweep=sweep)[:1000]
-    ]
-    return {**_sweep_out(sweep), "unvisited": unvisited}
-
-
-@router.post("/sweeps/{sweep_id}/households/{household_id}", response={200: HouseholdOut, 422: ProblemOut})
-def sweep_household_mark(
-    request: HttpRequest, sweep_id: int, household_id: int, body: HouseholdMarkIn
-) -> Status[dict[str, Any]]:
-    from django.http import Http404
-
-    from linli.care.sweeps import get_sweep_for_user, sweep_mark
-
-    sweep = get_sweep_for_user(request.user, sweep_id)
-    household = sweep.households.select_related("address", "sweep").filter(pk=household_id).first()
-    if household is None:
-        raise Http404
-    _require_contact_work(request.user, household.unit_path)
-    try:
-        household = sweep_mark(
-            actor=request.user,
-            household=household,
-            outcome=body.outcome,
-            note=body.note,
-            new_key_persons=body.new_key_persons,
-        )
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(
-        200,
-        {
-            "id": household.pk,
-            "address": household.address.full_text,
-            "outcome": household.outcome,
-            "outcome_label": household.get_outcome_display(),
-        },
-    )
-
-
-@router.post("/sweeps/{sweep_id}/close", response={200: SweepOut, 422: ProblemOut})
-def sweep_close_endpoint(request: HttpRequest, sweep_id: int, body: SweepCloseIn) -> Status[dict[str, Any]]:
-    """Close a sweep; with households unaccounted for only a supervisor may, with a reason."""
-    from linli.care.sweeps import get_sweep_for_user, sweep_close
-
-    sweep = get_sweep_for_user(request.user, sweep_id)
-    _require_contact_work(request.user, sweep.unit_path)
-    try:
-        sweep = sweep_close(actor=request.user, sweep=sweep, reason=body.reason)
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(200, _sweep_out(sweep))
-
-
-# The love card's public view (C6): no login; the same page data a finder sees.
-
-
-class GuardianPhoneOut(Schema):
-    relation: str
-    phone: str
-
-
-class FinderOut(Schema):
-    given_name: str
-    guardian_phones: list[GuardianPhoneOut]
-    station_name: str
-    station_phone: str
-
-
-@router.get("/love-cards/{token}", auth=None, response=FinderOut)
-def love_card_public(request: HttpRequest, token: str) -> dict[str, Any]:
-    """What a finder's app sees for a card's token; the scan is logged and alerts like the page."""
-    from linli.care.lovecards import love_card_scan
-
-    view = love_card_scan(
-        token=token,
-        client_address=request.META.get("REMOTE_ADDR", ""),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )
-    return {
-        "given_name": view.given_name,
-        "guardian_phones": [{"relation": r, "phone": p} for r, p in view.guardian_phones],
-        "station_name": view.station_name,
-        "station_phone": view.station_phone,
-    }

@@ -1,4 +1,5 @@
-"""Putting a resident on the key-person ledger, and changing who is paired with them (C1, C3)."""
+"""Pages of the key-person ledger: a person, their guardians' phones, putting a resident on the ledger,
+changing who is paired with them, taking them off (C1, C3)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,121 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.models import User
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
-from linli.care.models import Category, RiskLevel
-from linli.care.selectors import get_key_person_for_user, members_for
-from linli.care.services import CategoryInput, key_person_enrol, key_person_reassign, key_person_remove
+from linli.care.models import Category, Guardian, KeyPerson, RiskLevel
+from linli.care.selectors.contacts import key_person_contacts
+from linli.care.selectors.key_persons import (
+    HEALTH_WITHHELD,
+    age_on,
+    can_view_health,
+    get_key_person_detail_for_user,
+    get_key_person_for_user,
+    guardian_reveal,
+    visible_categories,
+)
+from linli.care.selectors.units import grid_of, members_for
+from linli.care.services.key_persons import (
+    CategoryInput,
+    key_person_enrol,
+    key_person_reassign,
+    key_person_remove,
+)
+from linli.care.views.worklists import _today
 from linli.core.errors import ServiceError
+from linli.core.masking import mask_phone
 from linli.lib.phone import PhoneError, normalise_phone
+from linli.registry.forms import RevealForm
 from linli.registry.selectors import get_resident_for_user
+
+HISTORY_PER_PAGE = 20
+
+
+@login_required
+@never_cache
+@require_GET
+def key_person_detail(request: HttpRequest, key_person_id: int) -> HttpResponse:
+    key_person = get_key_person_detail_for_user(request.user, key_person_id)
+    return render(request, "care/key_person_detail.html", _detail_context(request, key_person))
+
+
+def _guardians_context(
+    request: HttpRequest,
+    key_person: KeyPerson,
+    reveal_form: RevealForm | None = None,
+    revealed: list[Guardian] | None = None,
+) -> dict[str, Any]:
+    """The guardians' card: masked phones, and the reveal form for those who may see them in full."""
+    return {
+        "key_person": key_person,
+        "guardians": [(g, mask_phone(g.phone)) for g in key_person.guardians.all()],
+        "can_reveal": scope_for(request.user).can(Capability.REVEAL_PERSONAL, key_person.unit_path),
+        "reveal_form": reveal_form or RevealForm(),
+        "revealed": revealed,
+    }
+
+
+def _detail_context(request: HttpRequest, key_person: KeyPerson, **reveal: Any) -> dict[str, Any]:
+    today = _today()
+    history = Paginator(key_person_contacts(key_person=key_person), HISTORY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    resident = key_person.resident
+    health = can_view_health(request.user, key_person.unit_path)
+    return {
+        **_guardians_context(request, key_person, **reveal),
+        "resident": resident,
+        "age": age_on(resident.birth_date, today),
+        "phone": mask_phone(resident.phone),
+        "categories": visible_categories(key_person.categories.all(), health=health),
+        # Without VIEW_HEALTH: no health categories, grades, treatments, needs or contact notes.
+        "show_health": health,
+        "health_withheld": HEALTH_WITHHELD,
+        "days_overdue": (today - key_person.next_contact_due).days,
+        "history": history,
+        "unit": grid_of(key_person=key_person),
+        "can_log": key_person.is_active
+        and scope_for(request.user).can(Capability.LOG_CONTACTS, key_person.unit_path),
+        "visits": key_person.consolation_visits.select_related("visited_by")[:20],
+        "today": today,
+    }
+
+
+@login_required
+@never_cache
+@require_POST
+def guardian_reveal_phones(request: HttpRequest, key_person_id: int) -> HttpResponse:
+    """The guardians' full phone numbers, for a reason: only in this response, never stored in the page.
+
+    A fragment for htmx; the whole key person page without it.
+    """
+    form = RevealForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    revealed = None
+    try:
+        # The selector decides (404, then 403, then the reason); the form only cleans.
+        key_person, revealed = guardian_reveal(user=request.user, key_person_id=key_person_id, reason=reason)
+    except ServiceError as exc:
+        # Shown again masked: an ordinary, audited view of the key person.
+        key_person = get_key_person_detail_for_user(request.user, key_person_id)
+        if not form.errors:
+            form.add_error("reason", exc.message)
+    if request.headers.get("HX-Request") == "true":
+        context = _guardians_context(request, key_person, reveal_form=form, revealed=revealed)
+        return render(request, "care/_guardians.html", context)
+    return render(
+        request,
+        "care/key_person_detail.html",
+        _detail_context(request, key_person, reveal_form=form, revealed=revealed),
+    )
 
 
 def _member(request: HttpRequest, field: str, allowed: QuerySet[User]) -> User | None:

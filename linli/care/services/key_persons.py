@@ -1,9 +1,9 @@
-"""Every write about key persons: enrolment, pairing, contacts (C1, C3, C4, C5)."""
+"""Every write about the key-person ledger: enrolment, pairing, removal, handing over (C1, C3)."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,37 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
-from linli.accounts.roles import Capability, Role
+from linli.accounts.roles import Capability
 from linli.accounts.selectors import require_capability, scope_for
 from linli.audit.services import audit_record
-from linli.care.models import (
-    CadenceRule,
-    Category,
-    Contact,
-    Guardian,
-    KeyPerson,
-    KeyPersonCategory,
-    RiskLevel,
-)
+from linli.care.models import Category, Guardian, KeyPerson, KeyPersonCategory, RiskLevel
+from linli.care.services.cadence_rules import cadence_days
 from linli.core.errors import ServiceError
 from linli.registry.models import Resident
-
-DEFAULT_CADENCE_DAYS = 7
-# A contact may be logged a little ahead of the server's clock (phones drift), never days ahead.
-_CLOCK_SKEW = datetime.timedelta(minutes=10)
-# How far back a contact may be logged: a grid worker catching up after a weekend without coverage.
-MAX_BACKDATE = datetime.timedelta(days=14)
-
-
-def cadence_days(*, categories: Iterable[str], risk_level: str) -> int:
-    """The shortest interval among the rules that apply to these categories at this risk level."""
-    wanted = {"", *categories}
-    intervals = [
-        rule.interval_days
-        for rule in CadenceRule.objects.all()
-        if rule.category in wanted and rule.risk_level in ("", risk_level)
-    ]
-    return min(intervals, default=DEFAULT_CADENCE_DAYS)
 
 
 @dataclass(frozen=True)
@@ -199,119 +175,3 @@ def member_hand_over(*, actor: Any, member: User, to: User, reason: str) -> int:
         )
         moved += 1
     return moved
-
-
-@transaction.atomic
-def contact_log(
-    *,
-    actor: Any,
-    key_person: KeyPerson,
-    occurred_at: datetime.datetime,
-    kind: str,
-    reached: bool = True,
-    outcome: str = "",
-    needs_found: str = "",
-    hazards_found: str = "",
-    is_emergency: bool = False,
-    companions: str = "",
-) -> Contact:
-    """Record a contact. A reached contact moves `next_contact_due` to its local date plus the cadence;
-    a contact that reached nobody does not. An emergency puts the person at the top of the lists.
-    Needs found open a request (urgent when the contact found an emergency); hazards found open a
-    hazard on the register."""
-    require_capability(actor, Capability.LOG_CONTACTS, key_person.unit_path)
-    if kind not in Contact.Kind.values:
-        raise ServiceError("联系方式无效", field="kind")
-    if timezone.is_naive(occurred_at):
-        raise ServiceError("联系时间缺少时区", field="occurred_at")
-    now = timezone.now()
-    if occurred_at > now + _CLOCK_SKEW:
-        raise ServiceError("联系时间不能晚于现在", field="occurred_at")
-    if occurred_at < now - MAX_BACKDATE:
-        raise ServiceError("只能补登两周以内的联系", field="occurred_at")
-    locked = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
-    if not locked.is_active:
-        raise ServiceError("该人员已不在重点人员台账中", field="key_person")
-    contact = Contact.objects.create(
-        key_person=locked,
-        occurred_at=occurred_at,
-        kind=kind,
-        recorded_by=actor,
-        reached=reached,
-        outcome=outcome.strip()[:500],
-        needs_found=needs_found.strip()[:500],
-        hazards_found=hazards_found.strip()[:500],
-        is_emergency=is_emergency,
-        companions=companions.strip()[:200],
-    )
-    fields = []
-    if reached:
-        # A contact logged late (back-dated behind a later one) never moves the due date backwards.
-        due = timezone.localdate(occurred_at) + datetime.timedelta(days=locked.cadence_days)
-        if due > locked.next_contact_due:
-            locked.next_contact_due = due
-            fields.append("next_contact_due")
-        if locked.last_contact_at is None or occurred_at > locked.last_contact_at:
-            locked.last_contact_at = occurred_at
-            fields.append("last_contact_at")
-    if is_emergency:
-        locked.emergency_at = now
-        fields.append("emergency_at")
-    elif reached and locked.emergency_at is not None and occurred_at > locked.emergency_at:
-        # A later contact that found no emergency settles the earlier one.
-        locked.emergency_at = None
-        fields.append("emergency_at")
-    if fields:
-        locked.save(update_fields=[*fields, "updated_at"])
-    audit_record(
-        actor=actor,
-        action="contact.log",
-        obj=contact,
-        unit_path=locked.unit_path,
-        detail={"kind": kind, "reached": reached, "emergency": is_emergency},
-    )
-    for name in ("next_contact_due", "last_contact_at", "emergency_at"):
-        setattr(key_person, name, getattr(locked, name))
-    if contact.needs_found:
-        # The need enters the closed loop of requests at once, held by the person's grid (S1).
-        from linli.needs.services import request_from_contact
-
-        request_from_contact(actor=actor, contact=contact)
-    if contact.hazards_found:
-        # A hazard found at the person's home goes on the hazard register with a deadline (P2).
-        from linli.safety.services import hazard_open_from_contact
-
-        hazard_open_from_contact(actor=actor, contact=contact)
-    return contact
-
-
-@transaction.atomic
-def cadence_rule_set(*, actor: Any, category: str, risk_level: str, interval_days: int) -> CadenceRule:
-    """Set a deployment-wide rule (district admins only) and recompute who it applies to.
-
-    Due dates already set stay: a shorter cadence takes effect from each person's next contact.
-    """
-    if actor is not None and not scope_for(actor).has_role(Role.DISTRICT_ADMIN):
-        raise ServiceError("只有区级管理员可以修改联系周期规则")
-    if category and category not in Category.values:
-        raise ServiceError("类别无效", field="category")
-    if risk_level and risk_level not in RiskLevel.values:
-        raise ServiceError("风险等级无效", field="risk_level")
-    if not 1 <= interval_days <= 31:
-        raise ServiceError("联系周期应在 1 至 31 天之间", field="interval_days")
-    rule, _ = CadenceRule.objects.update_or_create(
-        category=category, risk_level=risk_level, defaults={"interval_days": interval_days}
-    )
-    by_days: dict[int, list[int]] = {}
-    people = KeyPerson.objects.filter(is_active=True).prefetch_related("categories")
-    for key_person in people.iterator(chunk_size=2000):
-        kinds = [c.category for c in key_person.categories.all()]
-        days = cadence_days(categories=kinds, risk_level=key_person.risk_level)
-        if days != key_person.cadence_days:
-            by_days.setdefault(days, []).append(key_person.pk)
-    for days, ids in by_days.items():
-        KeyPerson.objects.filter(pk__in=ids).update(cadence_days=days)
-    audit_record(
-        actor=actor, action="cadence_rule.set", obj=rule, detail={"changed": sum(map(len, by_days.values()))}
-    )
-    return rule

@@ -1,59 +1,25 @@
-"""Vaccination follow-up (C7) and consolation visits (C8)."""
+"""The vaccination follow-up list (C7): who under a unit is not, or not fully, vaccinated; its export."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability, scope_for
+from linli.accounts.selectors import scope_for
 from linli.audit.services import audit_record
-from linli.care.models import ConsolationVisit, KeyPerson, Vaccination
+from linli.care.models import Vaccination
 from linli.core import paths
-from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.core.spreadsheet import Column, xlsx_bytes
 from linli.org.models import Unit
 from linli.registry.models import Resident
 
 ELDERLY_AGE = 60
-
-
-@transaction.atomic
-def vaccination_record(
-    *, actor: Any, resident: Resident, status: str, doses: int = 0, reason: str = "", note: str = ""
-) -> Vaccination:
-    """Set a resident's vaccination status; a missing or partial one needs the reason."""
-    require_capability(actor, Capability.LOG_CONTACTS, resident.unit_path)
-    if status not in Vaccination.Status.values:
-        raise ServiceError("接种情况无效", field="status")
-    if not 0 <= doses <= 10:
-        raise ServiceError("剂次应在 0–10 之间", field="doses")
-    if status == Vaccination.Status.NONE and doses:
-        raise ServiceError("未接种时剂次应为 0", field="doses")
-    if status != Vaccination.Status.FULL and reason not in Vaccination.Reason.values:
-        raise ServiceError("未接种或未全程接种须选择原因", field="reason")
-    if status == Vaccination.Status.FULL:
-        reason = ""
-    record, _ = Vaccination.objects.update_or_create(
-        resident=resident,
-        defaults={
-            "unit_path": resident.unit_path,
-            "status": status,
-            "doses": doses,
-            "reason": reason,
-            "note": note.strip()[:200],
-            "recorded_by": actor,
-        },
-    )
-    audit_record(actor=actor, action="vaccination.record", obj=record, unit_path=resident.unit_path)
-    return record
 
 
 @dataclass(frozen=True)
@@ -167,44 +133,3 @@ def vaccination_followup_xlsx(*, user: Any, unit: Unit) -> bytes:
         detail={"rows": len(rows)},
     )
     return data
-
-
-@transaction.atomic
-def consolation_visit_record(
-    *,
-    actor: Any,
-    key_person: KeyPerson,
-    visited_on: datetime.date,
-    occasion: str,
-    fund: str,
-    goods: str = "",
-    amount: str | Decimal = "0",
-) -> ConsolationVisit:
-    """Record a consolation visit: what was given, how much, from which fund."""
-    require_capability(actor, Capability.LOG_CONTACTS, key_person.unit_path)
-    if not occasion.strip():
-        raise ServiceError("请填写慰问事由，如 春节慰问", field="occasion")
-    if not fund.strip():
-        raise ServiceError("请填写资金来源", field="fund")
-    try:
-        value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ServiceError("慰问金应为金额，如 500 或 500.00", field="amount") from None
-    if value < 0 or value > Decimal("100000"):
-        raise ServiceError("慰问金应在 0–100000 元之间", field="amount")
-    if not goods.strip() and value == 0:
-        raise ServiceError("请填写慰问物品或慰问金", field="goods")
-    if visited_on > timezone.localdate():
-        raise ServiceError("慰问日期不能晚于今天", field="visited_on")
-    visit = ConsolationVisit.objects.create(
-        key_person=key_person,
-        unit_path=key_person.unit_path,
-        visited_on=visited_on,
-        occasion=occasion.strip()[:50],
-        goods=goods.strip()[:200],
-        amount=value,
-        fund=fund.strip()[:100],
-        visited_by=actor,
-    )
-    audit_record(actor=actor, action="consolation_visit.record", obj=visit, unit_path=key_person.unit_path)
-    return visit

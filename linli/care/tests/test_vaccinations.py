@@ -11,13 +11,10 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from linli.audit.models import AuditEvent
-from linli.care.followup import (
-    consolation_visit_record,
-    vaccination_followup,
-    vaccination_followup_xlsx,
-    vaccination_record,
-)
-from linli.care.services import CategoryInput, key_person_enrol
+from linli.care.selectors.vaccinations import vaccination_followup, vaccination_followup_xlsx
+from linli.care.services.consolation_visits import consolation_visit_record
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
+from linli.care.services.vaccinations import vaccination_record
 from linli.conftest import NQ_GRID
 from linli.core.errors import ServiceError
 from linli.org.models import Unit

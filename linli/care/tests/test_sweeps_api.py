@@ -1,20 +1,12 @@
-"""The sweep endpoints and the love card's public endpoint, per persona."""
+"""The sweep endpoints, per persona."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.test import Client
 
-from linli.care.lovecards import love_card_issue
-from linli.care.models import LoveCardScan
-from linli.care.services import CategoryInput, key_person_enrol
 from linli.conftest import NQ_GRID
-from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
 from linli.registry.addresses import address_register
-from linli.registry.models import Resident
 
 pytestmark = pytest.mark.django_db
 
@@ -76,29 +68,3 @@ def test_bad_sweep_input_is_422_in_chinese(api_for, flats):
         .status_code
         == 404
     )
-
-
-def test_the_public_love_card_endpoint(persona, settings):
-    settings.LINLI_NOTIFY_CHANNELS = ["database"]
-    id_number = make_id_number("310120", datetime.date(1940, 2, 2), 22, "F")
-    resident = Resident.objects.create(
-        name="王秀英",
-        document_kind="id_card",
-        id_number=id_number,
-        residence_type="registered",
-        unit_path=NQ_GRID,
-    )
-    key_person = key_person_enrol(
-        actor=persona("nanqiao"), resident=resident, categories=[CategoryInput("dementia_wandering")],
-        guardians=[("李建国", "儿子", "13900009876")],
-    )  # fmt: skip
-    card = love_card_issue(actor=persona("nanqiao"), key_person=key_person)
-    body = Client().get(f"/api/v1/love-cards/{card.token}").json()
-    assert body == {
-        "given_name": "秀英",
-        "guardian_phones": [{"relation": "儿子", "phone": "13900009876"}],
-        "station_name": "南桥派出所",
-        "station_phone": "021-57101110",
-    }
-    assert LoveCardScan.objects.count() == 1
-    assert Client().get("/api/v1/love-cards/" + "A" * 43).status_code == 404

@@ -14,15 +14,9 @@ from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.audit.reads import audit_read
 from linli.care.models import Sweep, SweepHousehold
-from linli.care.selectors import get_unit_for_care
-from linli.care.sweeps import (
-    get_sweep_for_user,
-    sweep_close,
-    sweep_coverage,
-    sweep_mark,
-    sweep_start,
-    sweeps_visible_to,
-)
+from linli.care.selectors.sweeps import get_sweep_for_user, sweep_coverage, sweeps_visible_to
+from linli.care.selectors.units import get_unit_for_care
+from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.core.errors import ServiceError
 
 

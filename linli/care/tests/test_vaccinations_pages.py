@@ -10,7 +10,7 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from linli.care.models import ConsolationVisit
-from linli.care.services import CategoryInput, key_person_enrol
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
 from linli.conftest import NQ_GRID
 from linli.registry.models import Resident
 

@@ -73,7 +73,7 @@ def _sweeps_section(body: str) -> str:
 @pytest.fixture
 def sweeps(persona, flats):
     """An open sweep in grid-nq's grid (one of two households marked), a closed one, and one in 头桥."""
-    from linli.care.sweeps import sweep_close, sweep_mark, sweep_start
+    from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 
     grid = Unit.objects.get(code=NQ_GRID)
     worker = persona("grid-nq")
@@ -114,7 +114,7 @@ def test_a_station_page_shows_only_its_own_sweeps(client_for, sweeps):
 
 
 def test_a_fully_covered_sweep_says_so_and_a_unit_without_sweeps_says_none(client_for, persona, sweeps):
-    from linli.care.sweeps import sweep_mark
+    from linli.care.services.sweeps import sweep_mark
 
     for household in sweeps["open"].households.filter(outcome="pending").select_related("sweep"):
         sweep_mark(actor=persona("grid-nq"), household=household, outcome="visited")
@@ -129,7 +129,7 @@ def test_the_station_page_queries_do_not_grow_with_sweeps(client_for, persona, s
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from linli.care.sweeps import sweep_start
+    from linli.care.services.sweeps import sweep_start
 
     client = client_for("nanqiao")
     with CaptureQueriesContext(connection) as one:

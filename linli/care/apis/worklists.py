@@ -1,0 +1,54 @@
+"""The /api/v1/ contact worklist: who must be contacted by a day."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
+
+from linli.audit.reads import audit_read
+from linli.care.apis.key_persons import KeyPersonPage, _key_person_out, _page
+from linli.care.selectors.units import get_unit_for_care
+from linli.care.selectors.worklists import contacts_due
+from linli.registry.apis import Paging
+
+router = Router()
+
+
+class WorklistFilters(Schema):
+    mine: bool = False
+    unit: str = ""
+    on: str = ""
+
+    @field_validator("on")
+    @classmethod
+    def _on(cls, value: str) -> str:
+        if value:
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                raise PydanticCustomError("on", "日期格式应为 YYYY-MM-DD") from None
+        return value
+
+
+@router.get("/worklists/contacts-due", response=KeyPersonPage)
+def worklist_contacts_due(
+    request: HttpRequest, filters: Query[WorklistFilters], paging: Query[Paging]
+) -> dict[str, Any]:
+    """Who must be contacted by `on` (default today): emergencies first, then most overdue, then risk.
+
+    `mine=true` narrows to the caller's own people, `unit` to a grid, community or station.
+    """
+    unit = get_unit_for_care(request.user, filters.unit) if filters.unit else None
+    on = datetime.date.fromisoformat(filters.on) if filters.on else timezone.localdate()
+    queryset = contacts_due(user=request.user, on=on, unit=unit, mine=filters.mine)
+    audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
+               detail={"list": "today" if filters.mine else "", "page": paging.page})  # fmt: skip
+    return _page(
+        queryset.prefetch_related("categories"), paging, lambda k: _key_person_out(k, request.user, on)
+    )

@@ -1,0 +1,32 @@
+"""Pages for the vaccination follow-up list (C7): the list and its export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from linli.audit.reads import audit_read
+from linli.care.selectors.units import get_unit_for_care
+from linli.care.selectors.vaccinations import vaccination_followup, vaccination_followup_xlsx
+from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
+
+
+@login_required
+@never_cache
+def vaccination_list(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_care(request.user, code)
+    rows = vaccination_followup(user=request.user, unit=unit)
+    audit_read(user=request.user, action="vaccination.list", unit_path=unit.path, detail={"rows": len(rows)})
+    return render(request, "care/vaccination_list.html", {"unit": unit, "rows": rows})
+
+
+@login_required
+@never_cache
+def vaccination_export(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_care(request.user, code)
+    data = vaccination_followup_xlsx(user=request.user, unit=unit)
+    filename = f"{unit.name}疫苗接种随访-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    return download_response(data, filename=filename, content_type=XLSX_CONTENT_TYPE)
