@@ -28,17 +28,20 @@ from linli.audit.services import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
-from linli.needs import indicators, services
+from linli.needs import services
 from linli.needs.models import Request, RequestEvent
-from linli.needs.selectors import (
+from linli.needs.selectors.categories import active_category
+from linli.needs.selectors.indicators import RequestRates, request_rates
+from linli.needs.selectors.requests import (
     QUEUES,
-    active_category,
     allowed_actions,
     get_request_for_user,
-    get_typical_candidate,
-    political_district_paths,
     request_queue,
     request_timeline,
+)
+from linli.needs.selectors.typical_cases import (
+    get_typical_candidate,
+    political_district_paths,
     typical_candidates,
 )
 from linli.org.access import get_unit_for_user
@@ -435,7 +438,7 @@ def _ratio(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _rates_out(rates: indicators.RequestRates) -> dict[str, Any]:
+def _rates_out(rates: RequestRates) -> dict[str, Any]:
     return {
         "unit": _unit(rates.unit),
         "label": rates.label,
@@ -557,8 +560,8 @@ def request_indicators(request: HttpRequest, filters: Query[IndicatorFilters]) -
     if start > end:
         return _problem(ServiceError("开始日期不能晚于结束日期", field="start"), where="query")
     children = list(children_visible_to(user=request.user, unit=unit))
-    rows = indicators.request_rates(units=children, start=start, end=end)
-    (total,) = indicators.request_rates(units=[unit], start=start, end=end)
+    rows = request_rates(units=children, start=start, end=end)
+    (total,) = request_rates(units=[unit], start=start, end=end)
     return Status(
         200,
         {

@@ -20,8 +20,8 @@ from linli.accounts.roles import Role
 from linli.accounts.selectors import scope_for
 from linli.care.selectors import get_unit_for_care
 from linli.core.errors import ServiceError
-from linli.needs.indicators import request_rates
 from linli.needs.models import RequestCategory, Urgency
+from linli.needs.selectors.indicators import request_rates
 from linli.needs.services import request_category_set
 from linli.org.selectors import ancestors_of, children_visible_to
 

@@ -30,7 +30,8 @@ from linli.audit.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory
-from linli.needs.selectors import active_categories, active_category, can_file, requests_visible_to
+from linli.needs.selectors.categories import active_categories, active_category
+from linli.needs.selectors.requests import can_file, requests_visible_to
 from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
 from linli.registry.selectors import addresses_visible_to

@@ -12,11 +12,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from linli.needs.models import Request
-from linli.org.models import Unit
-
-
-def unit_at(path: str) -> Unit | None:
-    return Unit.objects.filter(path=path).first()
 
 
 @dataclass(frozen=True)
@@ -58,15 +53,3 @@ def scalable_qr_svg(url: str) -> str:
 def rating_url(request: Request, *, base_url: str) -> str:
     """The resident's rating link; LINLI_PUBLIC_BASE_URL when the staff's address is not public."""
     return f"{(settings.LINLI_PUBLIC_BASE_URL or base_url).rstrip('/')}/r/{request.rating_token}"
-
-
-def community_of(unit: Unit) -> Unit:
-    """A grid's community (select_related("unit__parent") keeps this free); a community itself."""
-    return unit.parent if unit.kind == Unit.Kind.GRID and unit.parent is not None else unit
-
-
-def unit_label(unit: Unit) -> str:
-    """A grid's name with its community's (there is a 第一网格 in every community)."""
-    if unit.kind == Unit.Kind.GRID and unit.parent is not None:
-        return f"{unit.parent.name}{unit.name}"
-    return unit.name

@@ -16,8 +16,10 @@ from linli.core.errors import ServiceError
 from linli.needs import intake_guard, services
 from linli.needs.forms import PublicAskForm, RateForm
 from linli.needs.models import Channel
-from linli.needs.page_helpers import community_of
-from linli.needs.selectors import active_categories, public_grid, request_for_rating
+from linli.needs.selectors.categories import active_categories
+from linli.needs.selectors.intake import public_grid
+from linli.needs.selectors.ratings import request_for_rating
+from linli.needs.selectors.units import community_of
 
 
 def _private(response: HttpResponse) -> HttpResponse:

@@ -27,7 +27,6 @@ from linli.audit.services import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.lib.phone import PhoneError, normalise_phone
-from linli.needs import ladder
 from linli.needs.models import (
     Channel,
     Request,
@@ -37,7 +36,9 @@ from linli.needs.models import (
     RequestHold,
     Urgency,
 )
-from linli.needs.selectors import can_act, can_close, handlers_of, may_note, political_district_paths
+from linli.needs.selectors import ladder
+from linli.needs.selectors.requests import can_act, can_close, handlers_of, may_note
+from linli.needs.selectors.typical_cases import political_district_paths
 from linli.notify.services import notify
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit

@@ -41,31 +41,22 @@ from linli.needs.forms import (
     TypicalForm,
 )
 from linli.needs.models import Channel, Request, RequestEvent
-from linli.needs.page_helpers import (
-    Deadline,
-    community_of,
-    deadline_of,
-    rating_url,
-    scalable_qr_svg,
-    unit_at,
-    unit_label,
-)
-from linli.needs.selectors import (
+from linli.needs.page_helpers import Deadline, deadline_of, rating_url, scalable_qr_svg
+from linli.needs.selectors.categories import active_categories
+from linli.needs.selectors.requests import (
     QUEUES,
-    active_categories,
     allowed_actions,
     attachment_of,
     fileable_unit,
     fileable_units,
     get_request_for_user,
-    get_typical_candidate,
     handling_unit_paths,
     may_file_anywhere,
-    published_cases,
     request_queue,
     request_timeline,
-    typical_candidates,
 )
+from linli.needs.selectors.typical_cases import get_typical_candidate, published_cases, typical_candidates
+from linli.needs.selectors.units import community_of, unit_at, unit_label
 from linli.org.access import ReadOnlyAccess
 
 # A queue page stays light on a slow phone connection (the whole page under 100 KB).

@@ -18,8 +18,8 @@ from linli.conftest import (
     TQ_GRID,
 )
 from linli.needs import services
-from linli.needs.indicators import request_rates, total_of
 from linli.needs.models import Channel, Request, RequestCategory
+from linli.needs.selectors.indicators import request_rates, total_of
 from linli.org.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from linli.conftest import JINGZHEN, NQ_COMMUNITY, NQ_GRID, TOUQIAO, TQ_GRID, ZH
 from linli.core.errors import ServiceError
 from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory, RequestEvent, RequestHold
-from linli.needs.selectors import get_request_for_user, request_queue, requests_visible_to
+from linli.needs.selectors.requests import get_request_for_user, request_queue, requests_visible_to
 from linli.notify.models import Notification
 from linli.org.models import Unit
 
