@@ -28,7 +28,6 @@ from linli.audit.services import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
-from linli.needs import services
 from linli.needs.models import Request, RequestEvent
 from linli.needs.selectors.categories import active_category
 from linli.needs.selectors.indicators import RequestRates, request_rates
@@ -44,6 +43,8 @@ from linli.needs.selectors.typical_cases import (
     political_district_paths,
     typical_candidates,
 )
+from linli.needs.services import requests as services
+from linli.needs.services import typical_cases as typical_services
 from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
 from linli.org.selectors import children_visible_to
@@ -720,7 +721,7 @@ def request_mark_typical(request: HttpRequest, request_id: int, body: TypicalIn)
         raise PermissionDenied
     found = get_typical_candidate(request.user, request_id)
     try:
-        marked = services.request_mark_typical(
+        marked = typical_services.request_mark_typical(
             actor=request.user, request=found, title=body.title, writeup=body.writeup
         )
     except ServiceError as exc:

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from linli.needs.models import Channel, Request, RequestCategory, Urgency
-from linli.needs.services import ATTACHMENTS_MAX
+from linli.needs.services.requests import ATTACHMENTS_MAX
 from linli.org.models import Unit
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -165,7 +165,7 @@ class RequestFileForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    """Every action on a request carries the version the person saw (see services.ChangedByOthers)."""
+    """Every action on a request carries the version the person saw (see ChangedByOthers)."""
 
     version = forms.IntegerField(
         min_value=1,

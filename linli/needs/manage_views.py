@@ -22,7 +22,7 @@ from linli.care.selectors import get_unit_for_care
 from linli.core.errors import ServiceError
 from linli.needs.models import RequestCategory, Urgency
 from linli.needs.selectors.indicators import request_rates
-from linli.needs.services import request_category_set
+from linli.needs.services.categories import request_category_set
 from linli.org.selectors import ancestors_of, children_visible_to
 
 DEFAULT_DAYS = 30

@@ -13,13 +13,15 @@ from django.views.decorators.http import require_http_methods
 
 from linli.core.context import client_address
 from linli.core.errors import ServiceError
-from linli.needs import intake_guard, services
 from linli.needs.forms import PublicAskForm, RateForm
 from linli.needs.models import Channel
 from linli.needs.selectors.categories import active_categories
 from linli.needs.selectors.intake import public_grid
 from linli.needs.selectors.ratings import request_for_rating
 from linli.needs.selectors.units import community_of
+from linli.needs.services.intake import IntakeRefused, challenge_check, challenge_new, filing_admitted
+from linli.needs.services.ratings import request_rate_by_link
+from linli.needs.services.requests import request_file
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -41,7 +43,7 @@ def rate_page(request: HttpRequest, token: str) -> HttpResponse:
     form = RateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_rate_by_link(
+            request_rate_by_link(
                 token=token,
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
@@ -75,12 +77,12 @@ def grid_ask(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             if data["website"]:
-                raise intake_guard.IntakeRefused("提交未成功，请稍后再试；紧急情况请直接拨打110")
-            nonce = intake_guard.challenge_check(token=data["challenge"], answer=data["answer"])
+                raise IntakeRefused("提交未成功，请稍后再试；紧急情况请直接拨打110")
+            nonce = challenge_check(token=data["challenge"], answer=data["answer"])
             # The hourly slot and the question are claimed in the filing's transaction (given back if
             # it fails), so that concurrent filings cannot pass the limit or reuse one answer.
-            with intake_guard.filing_admitted(address=address, nonce=nonce):
-                filed = services.request_file(
+            with filing_admitted(address=address, nonce=nonce):
+                filed = request_file(
                     actor=None,
                     category=data["category"],
                     channel=Channel.PUBLIC,
@@ -90,7 +92,7 @@ def grid_ask(request: HttpRequest, code: str) -> HttpResponse:
                     caller_phone=data["caller_phone"],
                     place_text=data["place_text"],
                 )
-        except (intake_guard.IntakeRefused, ServiceError) as exc:
+        except (IntakeRefused, ServiceError) as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             return _private(
@@ -100,7 +102,7 @@ def grid_ask(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "title": title,
         # Every showing of the form asks a new question; an earlier answer is not kept.
-        "challenge": intake_guard.challenge_new(),
+        "challenge": challenge_new(),
     }
     status = 400 if request.method == "POST" else 200
     return _private(render(request, "needs/public_ask.html", context, status=status))

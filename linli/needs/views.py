@@ -27,7 +27,6 @@ from linli.audit.services import audit_record
 from linli.care.selectors import care_units_of, get_key_person_for_user
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
-from linli.needs import services
 from linli.needs.forms import (
     AcceptForm,
     CloseForm,
@@ -57,6 +56,19 @@ from linli.needs.selectors.requests import (
 )
 from linli.needs.selectors.typical_cases import get_typical_candidate, published_cases, typical_candidates
 from linli.needs.selectors.units import community_of, unit_at, unit_label
+from linli.needs.services.requests import (
+    ChangedByOthers,
+    request_accept,
+    request_close,
+    request_escalate,
+    request_file,
+    request_handoff,
+    request_handoff_response,
+    request_note,
+    request_return,
+    request_solve,
+)
+from linli.needs.services.typical_cases import request_mark_typical
 from linli.org.access import ReadOnlyAccess
 
 # A queue page stays light on a slow phone connection (the whole page under 100 KB).
@@ -147,7 +159,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 form.add_error("unit", "请选择您辖区内的网格或社区")
         if unit is not None:
             try:
-                filed = services.request_file(
+                filed = request_file(
                     actor=user,
                     category=data["category"],
                     channel=data["channel"],
@@ -293,41 +305,37 @@ Perform = Callable[[Any, Request, dict[str, Any]], Any]
 
 
 def _accept(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_accept(actor=user, request=found, version=data["version"])
+    return request_accept(actor=user, request=found, version=data["version"])
 
 
 def _note(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_note(
-        actor=user, request=found, note=data["note"], attachments=data["attachments"]
-    )
+    return request_note(actor=user, request=found, note=data["note"], attachments=data["attachments"])
 
 
 def _escalate(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_escalate(
-        actor=user, request=found, version=data["version"], reason=data["reason"]
-    )
+    return request_escalate(actor=user, request=found, version=data["version"], reason=data["reason"])
 
 
 def _return(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_return(
+    return request_return(
         actor=user, request=found, version=data["version"], instructions=data["instructions"]
     )
 
 
 def _handoff(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_handoff(
+    return request_handoff(
         actor=user, request=found, version=data["version"], body=data["body"], note=data["note"]
     )
 
 
 def _handoff_response(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_handoff_response(
+    return request_handoff_response(
         actor=user, request=found, version=data["version"], response=data["response"]
     )
 
 
 def _solve(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_solve(
+    return request_solve(
         actor=user,
         request=found,
         version=data["version"],
@@ -337,7 +345,7 @@ def _solve(user: Any, found: Request, data: dict[str, Any]) -> Any:
 
 
 def _close(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_close(
+    return request_close(
         actor=user,
         request=found,
         version=data["version"],
@@ -377,7 +385,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
     if form.is_valid():
         try:
             perform(request.user, found, form.cleaned_data)
-        except services.ChangedByOthers as exc:
+        except ChangedByOthers as exc:
             conflict, status = exc.message, 409
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -453,7 +461,7 @@ def typical_mark(request: HttpRequest, request_id: int) -> HttpResponse:
     form = TypicalForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_mark_typical(
+            request_mark_typical(
                 actor=request.user,
                 request=found,
                 title=form.cleaned_data["title"],

@@ -6,9 +6,9 @@ import pytest
 
 from linli.audit.models import AuditEvent
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID
-from linli.needs import services
 from linli.needs.demo import load_needs_demo
 from linli.needs.models import Channel, Request, RequestCategory
+from linli.needs.services.requests import request_file
 from linli.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_district_admin_configures_categories(client_for, persona):
     assert (category.hours_for("urgent"), category.hours_for("normal")) == (1, 1)
     assert AuditEvent.objects.filter(action="request_category.create", object_id=str(category.pk)).exists()
     # A request in the new category gets its limit.
-    request = services.request_file(
+    request = request_file(
         actor=persona("grid-nq"),
         category=category,
         channel=Channel.PHONE,
