@@ -38,7 +38,7 @@ def _ask(**extra: Any) -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_a_filing_the_service_refuses_gives_its_slot_and_its_question_back(monkeypatch):
-    from linli.needs import public_views
+    from linli.needs.views import intake
 
     def refuse(**kwargs: Any) -> None:
         raise ServiceError("该诉求类别已停用", field="category")
@@ -46,7 +46,7 @@ def test_a_filing_the_service_refuses_gives_its_slot_and_its_question_back(monke
     client = Client(REMOTE_ADDR="203.0.113.9")
     data = _ask()
     with monkeypatch.context() as patch:
-        patch.setattr(public_views, "request_file", refuse)
+        patch.setattr(intake, "request_file", refuse)
         response = client.post(f"/g/{NQ_GRID}/ask", data)
     assert response.status_code == 400
     assert "该诉求类别已停用" in response.content.decode()

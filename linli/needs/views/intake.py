@@ -1,8 +1,5 @@
-"""Pages for residents, without an account: rating a solved request by its link, and a grid's intake form.
-
-Neither shows anything about anyone: the rating page shows the request's number, its category and what
-was done; the intake page shows the grid's name and, after filing, the new number.
-"""
+"""A grid's public intake page, where residents file a request without an account (the QR on the grid's
+notice board). It shows the grid's name and, after filing, the new number."""
 
 from __future__ import annotations
 
@@ -13,55 +10,14 @@ from django.views.decorators.http import require_http_methods
 
 from linli.core.context import client_address
 from linli.core.errors import ServiceError
-from linli.needs.forms import PublicAskForm, RateForm
+from linli.needs.forms.intake import PublicAskForm
 from linli.needs.models import Channel
 from linli.needs.selectors.categories import active_categories
 from linli.needs.selectors.intake import public_grid
-from linli.needs.selectors.ratings import request_for_rating
 from linli.needs.selectors.units import community_of
 from linli.needs.services.intake import IntakeRefused, challenge_check, challenge_new, filing_admitted
-from linli.needs.services.ratings import request_rate_by_link
 from linli.needs.services.requests import request_file
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    # The rating token is in the URL: never send it to another site as a referrer, never let a search
-    # engine keep it. (Not "no-referrer": Chromium then posts the form with "Origin: null", which
-    # Django's CSRF check refuses.)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def rate_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The resident's rating of a solved request; the link works once."""
-    found = request_for_rating(token)
-    if found is None:
-        return _private(render(request, "needs/public_rate_gone.html", status=404))
-    form = RateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            request_rate_by_link(
-                token=token,
-                satisfaction=form.cleaned_data["satisfaction"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ServiceError as exc:
-            if exc.field == "token":
-                return _private(render(request, "needs/public_rate_gone.html", status=404))
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            return _private(render(request, "needs/public_rated.html", {"number": found.number}))
-    context = {
-        "number": found.number,
-        "category": found.category.name,
-        "solution": found.solution,
-        "form": form,
-    }
-    status = 400 if request.method == "POST" else 200
-    return _private(render(request, "needs/public_rate.html", context, status=status))
+from linli.needs.views.ratings import _private
 
 
 @never_cache

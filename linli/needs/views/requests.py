@@ -1,8 +1,11 @@
 """Pages of residents' requests for staff: the queues, filing, a request with its timeline and the
-actions on it, attachments, and the political department's typical cases."""
+actions on it, and attachments."""
 
 from __future__ import annotations
 
+import datetime
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -27,7 +29,7 @@ from linli.audit.services import audit_record
 from linli.care.selectors import care_units_of, get_key_person_for_user
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
-from linli.needs.forms import (
+from linli.needs.forms.requests import (
     AcceptForm,
     CloseForm,
     EscalateForm,
@@ -37,10 +39,8 @@ from linli.needs.forms import (
     RequestFileForm,
     ReturnForm,
     SolveForm,
-    TypicalForm,
 )
 from linli.needs.models import Channel, Request, RequestEvent
-from linli.needs.page_helpers import Deadline, deadline_of, rating_url, scalable_qr_svg
 from linli.needs.selectors.categories import active_categories
 from linli.needs.selectors.requests import (
     QUEUES,
@@ -54,8 +54,7 @@ from linli.needs.selectors.requests import (
     request_queue,
     request_timeline,
 )
-from linli.needs.selectors.typical_cases import get_typical_candidate, published_cases, typical_candidates
-from linli.needs.selectors.units import community_of, unit_at, unit_label
+from linli.needs.selectors.units import unit_at, unit_label
 from linli.needs.services.requests import (
     ChangedByOthers,
     request_accept,
@@ -68,13 +67,50 @@ from linli.needs.services.requests import (
     request_return,
     request_solve,
 )
-from linli.needs.services.typical_cases import request_mark_typical
+from linli.needs.views.ratings import rating_url
 from linli.org.access import ReadOnlyAccess
 
 # A queue page stays light on a slow phone connection (the whole page under 100 KB).
 ROWS_PER_PAGE = 30
+
 # Above this many communities and grids the new-request form asks for a code instead of a list.
 UNIT_CHOICES_MAX = 150
+
+
+@dataclass(frozen=True)
+class Deadline:
+    text: str
+    overdue: bool
+
+
+def _amount(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{max(1, math.ceil(seconds / 60))} 分钟"
+    return f"{int(seconds // 3600)} 小时"
+
+
+def deadline_of(request: Request, now: datetime.datetime | None = None) -> Deadline | None:
+    """ "超时 N 小时" or "剩余 N 小时" for an open request; None once it is solved."""
+    if request.state != Request.State.OPEN:
+        return None
+    left = (request.deadline_at - (now or timezone.now())).total_seconds()
+    if left < 0:
+        return Deadline(f"超时 {_amount(-left)}", True)
+    if left >= 3600:
+        # A fresh 72-hour request reads "剩余 72 小时", not 71.
+        return Deadline(f"剩余 {math.ceil(left / 3600)} 小时", False)
+    return Deadline(f"剩余 {_amount(left)}", False)
+
+
+def scalable_qr_svg(url: str) -> str:
+    """The project's inline QR (care.lovecards.qr_svg) with a viewBox, so that CSS can size it."""
+    from linli.care.lovecards import qr_svg
+
+    svg = qr_svg(url)
+    size = re.search(r'<svg[^>]*\swidth="(\d+)"[^>]*\sheight="(\d+)"', svg)
+    if size is None:
+        return svg
+    return svg.replace("<svg ", f'<svg viewBox="0 0 {size.group(1)} {size.group(2)}" ', 1)
 
 
 @dataclass(frozen=True)
@@ -215,6 +251,7 @@ def _bubbles(events: list[RequestEvent], user: Any) -> list[Bubble]:
 
 
 _CHANNEL_LABELS = dict(Channel.choices)
+
 _FEEDBACK_LABELS = dict(Request.FeedbackMethod.choices)
 
 
@@ -426,64 +463,3 @@ def request_attachment(request: HttpRequest, request_id: int, attachment_id: int
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# Typical cases (S7).
-
-
-def _require_typical(user: Any) -> None:
-    if not scope_for(user).can_anywhere(Capability.MARK_TYPICAL):
-        raise ReadOnlyAccess
-
-
-@login_required
-@never_cache
-@require_GET
-def typical_list(request: HttpRequest) -> HttpResponse:
-    """Solved requests the political department may pick from: category, community, what was done."""
-    _require_typical(request.user)
-    queryset = typical_candidates(user=request.user).select_related("unit__parent")
-    page = Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "needs/typical_list.html",
-        {"page": page, "rows": [(r, community_of(r.unit)) for r in page]},
-    )
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def typical_mark(request: HttpRequest, request_id: int) -> HttpResponse:
-    _require_typical(request.user)
-    found = get_typical_candidate(request.user, request_id)
-    initial = {"title": found.typical_title, "writeup": found.typical_writeup}
-    form = TypicalForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            request_mark_typical(
-                actor=request.user,
-                request=found,
-                title=form.cleaned_data["title"],
-                writeup=form.cleaned_data["writeup"],
-            )
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "已列为典型案例")
-            return redirect(reverse("request-typical-list"))
-    return render(
-        request,
-        "needs/typical_mark.html",
-        {"req": found, "community": community_of(found.unit), "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-@never_cache
-@require_GET
-def cases_list(request: HttpRequest) -> HttpResponse:
-    """Published typical cases: titles and write-ups only."""
-    page = Paginator(published_cases(user=request.user), ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "needs/cases.html", {"page": page})
