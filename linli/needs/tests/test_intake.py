@@ -1,4 +1,4 @@
-"""The public intake's limits are rows claimed atomically in the database (needs.intake_guard), not
+"""The public intake's limits are rows claimed atomically in the database (needs.services.intake), not
 entries in a file cache; the concurrent burst is in linli/core/tests/test_public_races.py."""
 
 from __future__ import annotations
