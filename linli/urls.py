@@ -40,7 +40,7 @@ urlpatterns = [
     path("care/", include("linli.care.urls")),
     path("requests/", include("linli.needs.urls")),
     path("", include("linli.needs.public_urls")),
-    path("open311/v2/", include("linli.needs.open311")),
+    path("open311/v2/", include("linli.needs.apis.open311")),
     path("safety/", include("linli.safety.urls")),
 ]
 

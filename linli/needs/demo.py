@@ -13,8 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
-from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory
+from linli.needs.services.requests import (
+    request_accept,
+    request_close,
+    request_escalate,
+    request_file,
+    request_solve,
+)
+from linli.needs.services.typical_cases import request_mark_typical
 from linli.org.models import Unit
 
 NQ_GRID = "310120.01.001.01"
@@ -73,7 +80,7 @@ def load_needs_demo() -> dict[str, int]:
     categories = {c.code: c for c in RequestCategory.objects.all()}
     filed = 0
     for grid, filer, code, channel, text, caller, phone, steps in _PLAN:
-        request = services.request_file(
+        request = request_file(
             actor=users[filer],
             category=categories[code],
             channel=channel,
@@ -91,17 +98,15 @@ def load_needs_demo() -> dict[str, int]:
 def _step(request: Request, step: tuple[Any, ...], users: dict[str, User]) -> Request:
     action = step[0]
     if action == "accept":
-        return services.request_accept(actor=users[step[1]], request=request, version=request.version)
+        return request_accept(actor=users[step[1]], request=request, version=request.version)
     if action == "escalate":
-        return services.request_escalate(
+        return request_escalate(
             actor=users[step[1]], request=request, version=request.version, reason=step[2]
         )
     if action == "solve":
-        return services.request_solve(
-            actor=users[step[1]], request=request, version=request.version, solution=step[2]
-        )
+        return request_solve(actor=users[step[1]], request=request, version=request.version, solution=step[2])
     if action == "close":
-        return services.request_close(
+        return request_close(
             actor=users[step[1]],
             request=request,
             version=request.version,
@@ -110,9 +115,7 @@ def _step(request: Request, step: tuple[Any, ...], users: dict[str, User]) -> Re
             method=Request.FeedbackMethod.CALLBACK,
         )
     if action == "typical":
-        return services.request_mark_typical(
-            actor=users[step[1]], request=request, title=step[2], writeup=step[3]
-        )
+        return request_mark_typical(actor=users[step[1]], request=request, title=step[2], writeup=step[3])
     if action == "overdue":
         # Filed yesterday with a day to act: the grid missed its deadline an hour ago.
         past = timezone.now() - datetime.timedelta(hours=25)

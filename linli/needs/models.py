@@ -322,7 +322,7 @@ class RequestAttachment(models.Model):
 
 
 class IntakeFilingCount(models.Model):
-    """Filings through the public grid page from one address in one clock hour (needs.intake_guard).
+    """Filings through the public grid page from one address in one clock hour (needs.services.intake).
 
     One row per (address, hour), raised with a conditional UPDATE, so that a burst of concurrent
     filings cannot pass the limit; rows of past hours are deleted by `linli tick`.

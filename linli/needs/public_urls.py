@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from linli.needs import public_views
+from linli.needs.views import intake, ratings
 
 urlpatterns = [
-    path("r/<str:token>", public_views.rate_page, name="request-rate"),
-    path("g/<str:code>/ask", public_views.grid_ask, name="grid-ask"),
+    path("r/<str:token>", ratings.rate_page, name="request-rate"),
+    path("g/<str:code>/ask", intake.grid_ask, name="grid-ask"),
 ]

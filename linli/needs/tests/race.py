@@ -27,7 +27,7 @@ def main(threads: int) -> dict[str, Any]:
 
     from linli.accounts.models import User
     from linli.needs.models import Channel, Request, RequestCategory, RequestHold
-    from linli.needs.services import ChangedByOthers, request_escalate, request_file
+    from linli.needs.services.requests import ChangedByOthers, request_escalate, request_file
     from linli.org.models import Unit
 
     grid_worker = User.objects.get(username="grid-tq")

@@ -6,7 +6,8 @@ import pytest
 
 from linli.needs.demo import load_needs_demo
 from linli.needs.models import Request, RequestEvent
-from linli.needs.selectors import request_queue, typical_candidates
+from linli.needs.selectors.requests import request_queue
+from linli.needs.selectors.typical_cases import typical_candidates
 
 pytestmark = pytest.mark.django_db
 

@@ -17,16 +17,16 @@ from linli.conftest import (
     TOUQIAO,
     TQ_GRID,
 )
-from linli.needs import services
-from linli.needs.indicators import request_rates, total_of
 from linli.needs.models import Channel, Request, RequestCategory
+from linli.needs.selectors.indicators import request_rates, total_of
+from linli.needs.services.requests import request_close, request_escalate, request_file, request_solve
 from linli.org.models import Unit
 
 pytestmark = pytest.mark.django_db
 
 
 def _file(persona, username: str, path: str) -> Request:
-    return services.request_file(
+    return request_file(
         actor=persona(username),
         category=RequestCategory.objects.get(code="errands"),
         channel=Channel.PHONE,
@@ -37,13 +37,11 @@ def _file(persona, username: str, path: str) -> Request:
 
 
 def _solve(persona, username: str, request: Request) -> Request:
-    return services.request_solve(
-        actor=persona(username), request=request, version=request.version, solution="已办"
-    )
+    return request_solve(actor=persona(username), request=request, version=request.version, solution="已办")
 
 
 def _close(persona, username: str, request: Request, satisfaction: int, method: str = "member") -> Request:
-    return services.request_close(
+    return request_close(
         actor=persona(username),
         request=request,
         version=request.version,
@@ -66,9 +64,7 @@ def figures(persona) -> None:
     _close(persona, "officer-nq", late, 3)
 
     escalated = _file(persona, "officer-nq", NQ_COMMUNITY)
-    services.request_escalate(
-        actor=persona("officer-nq"), request=escalated, version=1, reason="需派出所协调"
-    )
+    request_escalate(actor=persona("officer-nq"), request=escalated, version=1, reason="需派出所协调")
 
     old = _file(persona, "grid-nq", NQ_GRID)
     Request.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))

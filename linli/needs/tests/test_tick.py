@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from linli.conftest import TQ_GRID
 from linli.core.management.commands import tick
-from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory
+from linli.needs.services.requests import request_file
 from linli.org.models import Unit
 
 pytestmark = pytest.mark.django_db
 
 
 def test_tick_escalates_what_passed_its_deadline(persona, monkeypatch):
-    request = services.request_file(
+    request = request_file(
         actor=persona("grid-tq"),
         category=RequestCategory.objects.get(code="other"),
         channel=Channel.PHONE,

@@ -1,9 +1,8 @@
-"""The /api/v1/ request endpoints (群众诉求): queues, filing, the ladder's steps, the timeline, typical cases
-and indicators, scoped like the pages through linli.needs.selectors.
+"""The /api/v1/ request endpoints (群众诉求): queues, filing, the ladder's steps and the timeline, scoped like
+the pages through linli.needs.selectors.
 
 Every step names the `version` the caller read: when someone else (or the deadline worker) acted in
 between, the step is refused with 409 and nothing is written. Callers' phones are masked on the server.
-The political department sees solved requests only through /requests/typical, without caller data.
 """
 
 from __future__ import annotations
@@ -14,10 +13,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import field_validator, model_validator
+from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from linli.accounts.roles import Capability
@@ -28,22 +27,18 @@ from linli.audit.services import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
-from linli.needs import indicators, services
 from linli.needs.models import Request, RequestEvent
-from linli.needs.selectors import (
+from linli.needs.selectors.categories import active_category
+from linli.needs.selectors.requests import (
     QUEUES,
-    active_category,
     allowed_actions,
     get_request_for_user,
-    get_typical_candidate,
-    political_district_paths,
     request_queue,
     request_timeline,
-    typical_candidates,
 )
+from linli.needs.services import requests as services
 from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
-from linli.org.selectors import children_visible_to
 from linli.registry.apis import Paging
 from linli.registry.selectors import addresses_visible_to, residents_visible_to
 
@@ -120,55 +115,6 @@ class RequestEventOut(Schema):
     attachments: list[AttachmentOut]
 
 
-class TypicalOut(Schema):
-    """A solved request as the political department sees it: no caller, no request text."""
-
-    id: int
-    category: str
-    category_name: str
-    unit_name: str
-    solution: str
-    created_at: datetime.datetime
-    solved_at: datetime.datetime | None
-    closed_at: datetime.datetime | None
-    is_typical: bool
-    typical_title: str
-    typical_writeup: str
-
-
-class TypicalPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[TypicalOut]
-
-
-class RatesOut(Schema):
-    unit: UnitRef | None
-    label: str
-    total: int
-    open: int
-    # Solved at some point (waiting for the rating, or closed since).
-    solved: int
-    closed: int
-    escalated: int
-    solved_on_time: int
-    on_time_rate: float | None
-    rated: int
-    average_satisfaction: float | None
-    satisfied: int
-    satisfied_share: float | None
-
-
-class IndicatorsOut(Schema):
-    unit: UnitRef
-    start: datetime.date
-    end: datetime.date
-    rows: list[RatesOut]
-    # The unit itself: its children plus what was filed at the unit directly.
-    total: RatesOut
-
-
 def _date(value: Any) -> Any:
     if isinstance(value, str):
         if not value:
@@ -208,34 +154,6 @@ class RequestFilters(Schema):
     @classmethod
     def _dates(cls, value: Any) -> Any:
         return _date(value)
-
-
-class IndicatorFilters(Schema):
-    unit: str = Field("", validate_default=True)
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-
-    @field_validator("unit")
-    @classmethod
-    def _unit(cls, value: str) -> str:
-        if not value.strip():
-            raise PydanticCustomError("unit", "请指定单位编码（unit）")
-        return value.strip()
-
-    @field_validator("start", "end", mode="before")
-    @classmethod
-    def _dates(cls, value: Any) -> Any:
-        return _date(value)
-
-    @model_validator(mode="after")
-    def _period(self) -> IndicatorFilters:
-        if self.start and self.end and self.start > self.end:
-            raise PydanticCustomError("period", "开始日期不能晚于结束日期")
-        return self
-
-
-# Without dates, indicators cover the last thirty days, today included.
-DEFAULT_DAYS = 30
 
 
 class RequestIn(Schema):
@@ -318,11 +236,6 @@ class CloseIn(VersionIn):
 
 class NoteIn(Schema):
     note: str = ""
-
-
-class TypicalIn(Schema):
-    title: str = ""
-    writeup: str = ""
 
 
 # The services name the model's fields; the API's body names the ids.
@@ -415,44 +328,6 @@ def _event_out(event: RequestEvent) -> dict[str, Any]:
     }
 
 
-def _typical_out(request: Request) -> dict[str, Any]:
-    return {
-        "id": request.pk,
-        "category": request.category.code,
-        "category_name": request.category.name,
-        "unit_name": request.unit.name,
-        "solution": request.solution,
-        "created_at": request.created_at,
-        "solved_at": request.solved_at,
-        "closed_at": request.closed_at,
-        "is_typical": request.is_typical,
-        "typical_title": request.typical_title,
-        "typical_writeup": request.typical_writeup,
-    }
-
-
-def _ratio(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
-
-
-def _rates_out(rates: indicators.RequestRates) -> dict[str, Any]:
-    return {
-        "unit": _unit(rates.unit),
-        "label": rates.label,
-        "total": rates.total,
-        "open": rates.open,
-        "solved": rates.solved,
-        "closed": rates.closed,
-        "escalated": rates.escalated,
-        "solved_on_time": rates.solved_on_time,
-        "on_time_rate": _ratio(rates.on_time_rate, 4),
-        "rated": rates.rated,
-        "average_satisfaction": _ratio(rates.average_satisfaction, 2),
-        "satisfied": rates.satisfied,
-        "satisfied_share": _ratio(rates.satisfied_share, 4),
-    }
-
-
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_default_timezone())
 
@@ -529,46 +404,6 @@ def request_create(request: HttpRequest, body: RequestIn) -> Status[dict[str, An
     except ServiceError as exc:
         return _problem(exc)
     return Status(201, _request_detail_out(user, filed))
-
-
-@router.get("/requests/typical", response=TypicalPage)
-def typical_list(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
-    """Solved and closed requests of the district, for the political department to pick typical cases.
-
-    Only the category, the unit, the solution and the dates: no caller, no request text. 403 for others.
-    """
-    if not political_district_paths(user=request.user):
-        raise PermissionDenied
-    return _page(typical_candidates(user=request.user), paging, _typical_out)
-
-
-@router.get("/requests/indicators", response={200: IndicatorsOut, 422: ProblemOut})
-def request_indicators(request: HttpRequest, filters: Query[IndicatorFilters]) -> Status[dict[str, Any]]:
-    """Per child unit of `unit`: requests filed from `start` to `end` (default: the last 30 days) that
-    arose there, how many were solved on time, escalated, rated, and how satisfied residents were.
-
-    For the units whose requests the caller reads (a department or the political office gets 404).
-    """
-    unit = get_unit_for_user(request.user, filters.unit)
-    if unit.kind not in Unit.GEOGRAPHIC_KINDS or not scope_for(request.user).covers(unit.path):
-        raise Http404
-    end = filters.end or timezone.localdate()
-    start = filters.start or end - datetime.timedelta(days=DEFAULT_DAYS - 1)
-    if start > end:
-        return _problem(ServiceError("开始日期不能晚于结束日期", field="start"), where="query")
-    children = list(children_visible_to(user=request.user, unit=unit))
-    rows = indicators.request_rates(units=children, start=start, end=end)
-    (total,) = indicators.request_rates(units=[unit], start=start, end=end)
-    return Status(
-        200,
-        {
-            "unit": _unit(unit),
-            "start": start,
-            "end": end,
-            "rows": [_rates_out(r) for r in rows],
-            "total": _rates_out(total),
-        },
-    )
 
 
 @router.get("/requests/{request_id}", response=RequestDetailOut)
@@ -704,22 +539,3 @@ def request_close(request: HttpRequest, request_id: int, body: CloseIn) -> Statu
             method=body.method,
         ),
     )
-
-
-@router.post("/requests/{request_id}/typical", response={200: TypicalOut, 422: ProblemOut})
-def request_mark_typical(request: HttpRequest, request_id: int, body: TypicalIn) -> Status[dict[str, Any]]:
-    """The political department marks a solved request as a typical case, with a title and write-up.
-
-    Others get 403 on a request they see, 404 otherwise.
-    """
-    if not political_district_paths(user=request.user):
-        get_request_for_user(request.user, request_id)
-        raise PermissionDenied
-    found = get_typical_candidate(request.user, request_id)
-    try:
-        marked = services.request_mark_typical(
-            actor=request.user, request=found, title=body.title, writeup=body.writeup
-        )
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(200, _typical_out(marked))

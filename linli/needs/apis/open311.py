@@ -28,9 +28,10 @@ from django.views.decorators.csrf import csrf_exempt
 from linli.accounts.services import api_token_user
 from linli.audit.reads import audit_read
 from linli.core.errors import ServiceError
-from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory
-from linli.needs.selectors import active_categories, active_category, can_file, requests_visible_to
+from linli.needs.selectors.categories import active_categories, active_category
+from linli.needs.selectors.requests import can_file, requests_visible_to
+from linli.needs.services.requests import request_file
 from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
 from linli.registry.selectors import addresses_visible_to
@@ -241,7 +242,7 @@ def _file(user: Any, params: Any) -> list[dict[str, Any]]:
     # Chinese names are written family name first.
     caller_name = f"{params.get('last_name', '').strip()}{params.get('first_name', '').strip()}"
     try:
-        filed = services.request_file(
+        filed = request_file(
             actor=user,
             category=category,
             channel=Channel.HOTLINE_12345,

@@ -15,18 +15,12 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from linli.needs.forms.ratings import SatisfactionFields
 from linli.needs.models import Channel, Request, RequestCategory, Urgency
-from linli.needs.services import ATTACHMENTS_MAX
+from linli.needs.services.requests import ATTACHMENTS_MAX
 from linli.org.models import Unit
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
-SATISFACTION_CHOICES = [
-    ("5", _("很满意")),
-    ("4", _("满意")),
-    ("3", _("基本满意")),
-    ("2", _("不满意")),
-    ("1", _("很不满意")),
-]
 
 
 def _nfkc(value: str) -> str:
@@ -165,7 +159,7 @@ class RequestFileForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    """Every action on a request carries the version the person saw (see services.ChangedByOthers)."""
+    """Every action on a request carries the version the person saw (see ChangedByOthers)."""
 
     version = forms.IntegerField(
         min_value=1,
@@ -219,23 +213,6 @@ class SolveForm(VersionForm):
     attachments = AttachmentsField()
 
 
-class SatisfactionFields(forms.Form):
-    satisfaction = forms.TypedChoiceField(
-        label=_("满意度"),
-        choices=SATISFACTION_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择1到5分的满意度", "invalid_choice": "请选择1到5分的满意度"},
-    )
-    comment = forms.CharField(
-        label=_("评价意见"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "评价意见不能超过500字"},
-    )
-
-
 class CloseForm(VersionForm, SatisfactionFields):
     method = forms.ChoiceField(
         label=_("评价方式"),
@@ -247,73 +224,3 @@ class CloseForm(VersionForm, SatisfactionFields):
         initial=Request.FeedbackMethod.MEMBER,
         error_messages={"required": "请选择评价方式", "invalid_choice": "请选择评价方式"},
     )
-
-
-class RateForm(SatisfactionFields):
-    pass
-
-
-class TypicalForm(forms.Form):
-    title = forms.CharField(
-        label=_("案例标题"),
-        max_length=100,
-        error_messages={"required": "请填写案例标题", "max_length": "案例标题不能超过100字"},
-    )
-    writeup = _text_field(
-        _("案例材料"), "案例材料", rows=6, placeholder="不写姓名、电话、证件号，用“某某”代替"
-    )
-
-
-class PublicAskForm(forms.Form):
-    """A resident's own request on a grid's public page; the phone is required to reach them."""
-
-    category = forms.TypedChoiceField(
-        label=_("类别"),
-        coerce=int,
-        error_messages={"required": "请选择诉求类别", "invalid_choice": "请选择诉求类别"},
-    )
-    text = _text_field(_("您的诉求"), "诉求内容", rows=5, placeholder="请说明遇到的问题和需要的帮助")
-    caller_name = forms.CharField(label=_("您的称呼"), max_length=50, required=False)
-    caller_phone = forms.CharField(
-        label=_("联系电话"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
-        error_messages={"required": "请填写联系电话，网格员会与您联系"},
-    )
-    place_text = forms.CharField(
-        label=_("地点"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "如：某小区3号楼"}),
-    )
-    # People never see this field (hidden by the stylesheet); scripts that fill every field do.
-    website = forms.CharField(
-        label=_("网址（请勿填写）"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    answer = forms.IntegerField(
-        label=_("验证问题"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "3"}),
-        error_messages={"required": "请回答验证问题", "invalid": "验证问题请填写数字"},
-    )
-    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, categories: Sequence[RequestCategory], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.categories = {c.pk: c for c in categories}
-        category_field = self.fields["category"]
-        assert isinstance(category_field, forms.TypedChoiceField)
-        category_field.choices = [("", "请选择")] + [(c.pk, c.name) for c in categories]
-
-    def clean_category(self) -> RequestCategory:
-        category = self.categories.get(self.cleaned_data["category"])
-        if category is None:
-            raise forms.ValidationError("请选择诉求类别")
-        return category
-
-    def clean_caller_name(self) -> str:
-        return _nfkc(self.cleaned_data["caller_name"])
-
-    def clean_answer(self) -> int:
-        return int(self.cleaned_data["answer"])

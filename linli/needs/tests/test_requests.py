@@ -12,9 +12,20 @@ from django.utils import timezone
 
 from linli.conftest import JINGZHEN, NQ_COMMUNITY, NQ_GRID, TOUQIAO, TQ_GRID, ZHIAN
 from linli.core.errors import ServiceError
-from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory, RequestEvent, RequestHold
-from linli.needs.selectors import get_request_for_user, request_queue, requests_visible_to
+from linli.needs.selectors.requests import get_request_for_user, request_queue, requests_visible_to
+from linli.needs.services.ratings import request_rate_by_link
+from linli.needs.services.requests import (
+    ChangedByOthers,
+    request_accept,
+    request_close,
+    request_escalate,
+    request_file,
+    request_return,
+    request_solve,
+    requests_escalate_overdue,
+)
+from linli.needs.services.typical_cases import request_mark_typical
 from linli.notify.models import Notification
 from linli.org.models import Unit
 
@@ -24,7 +35,7 @@ TQ_COMMUNITY = "310120.09.001"
 
 
 def _file(persona, username: str, grid: str, **extra):
-    return services.request_file(
+    return request_file(
         actor=persona(username),
         category=RequestCategory.objects.get(code=extra.pop("category", "errands")),
         channel=Channel.VISIT,
@@ -37,9 +48,7 @@ def _file(persona, username: str, grid: str, **extra):
 
 
 def _escalate(persona, username: str, request: Request, reason: str = "本级无法解决") -> Request:
-    return services.request_escalate(
-        actor=persona(username), request=request, version=request.version, reason=reason
-    )
+    return request_escalate(actor=persona(username), request=request, version=request.version, reason=reason)
 
 
 def test_a_touqiao_request_climbs_to_jingzhen_not_zhian(persona):
@@ -102,7 +111,7 @@ def test_only_the_holder_acts(persona):
         with pytest.raises(PermissionDenied):
             _escalate(persona, username, request)
     # The district office may take over anything in its district.
-    request = services.request_accept(actor=persona("admin"), request=request, version=request.version)
+    request = request_accept(actor=persona("admin"), request=request, version=request.version)
     assert request.handler == persona("admin")
 
 
@@ -111,10 +120,8 @@ def test_send_back_goes_to_the_unit_that_escalated(persona):
     request = _escalate(persona, "grid-nq", request)
     request = _escalate(persona, "officer-nq", request)
     with pytest.raises(ServiceError, match="退回意见"):
-        services.request_return(
-            actor=persona("nanqiao"), request=request, version=request.version, instructions=" "
-        )
-    request = services.request_return(
+        request_return(actor=persona("nanqiao"), request=request, version=request.version, instructions=" ")
+    request = request_return(
         actor=persona("nanqiao"),
         request=request,
         version=request.version,
@@ -123,14 +130,12 @@ def test_send_back_goes_to_the_unit_that_escalated(persona):
     assert request.holder_path == NQ_COMMUNITY
     assert request.handler is None
     # Sent back again, it reaches the grid where it was filed; the grid cannot send it further down.
-    request = services.request_return(
+    request = request_return(
         actor=persona("officer-nq"), request=request, version=request.version, instructions="请网格员上门核实"
     )
     assert request.holder_path == NQ_GRID
     with pytest.raises(ServiceError, match="没有可退回的下级"):
-        services.request_return(
-            actor=persona("grid-nq"), request=request, version=request.version, instructions="x"
-        )
+        request_return(actor=persona("grid-nq"), request=request, version=request.version, instructions="x")
 
 
 def test_a_stale_version_is_refused_and_nothing_is_written(persona):
@@ -138,8 +143,8 @@ def test_a_stale_version_is_refused_and_nothing_is_written(persona):
     stale = request.version
     _escalate(persona, "grid-nq", request)
     events = request.events.count()
-    with pytest.raises(services.ChangedByOthers, match="刚被他人处理过"):
-        services.request_escalate(actor=persona("grid-nq"), request=request, version=stale, reason="again")
+    with pytest.raises(ChangedByOthers, match="刚被他人处理过"):
+        request_escalate(actor=persona("grid-nq"), request=request, version=stale, reason="again")
     assert request.events.count() == events
     assert Request.objects.get(pk=request.pk).escalations == 1
 
@@ -149,8 +154,8 @@ def test_deadline_expiry_escalates_once(persona):
     # Medical transport: two hours a level, whatever the urgency.
     assert request.deadline_at - request.held_since == datetime.timedelta(hours=2)
     later = request.deadline_at + datetime.timedelta(minutes=1)
-    assert services.requests_escalate_overdue(now=later) >= 1
-    assert services.requests_escalate_overdue(now=later) == 0
+    assert requests_escalate_overdue(now=later) >= 1
+    assert requests_escalate_overdue(now=later) == 0
     request.refresh_from_db()
     assert request.holder_path == TQ_COMMUNITY
     assert request.deadline_at > later
@@ -159,7 +164,7 @@ def test_deadline_expiry_escalates_once(persona):
     # Left at every level, it climbs to the district and then only flags, once.
     for _ in range(6):
         request.refresh_from_db()
-        services.requests_escalate_overdue(now=request.deadline_at + datetime.timedelta(minutes=1))
+        requests_escalate_overdue(now=request.deadline_at + datetime.timedelta(minutes=1))
     request.refresh_from_db()
     assert request.holder.kind == Unit.Kind.DISTRICT
     assert request.events.filter(kind=RequestEvent.Kind.OVERDUE).count() == 1
@@ -168,17 +173,15 @@ def test_deadline_expiry_escalates_once(persona):
 def test_solve_close_and_satisfaction(persona):
     request = _file(persona, "grid-nq", NQ_GRID)
     with pytest.raises(ServiceError, match="办理结果"):
-        services.request_solve(
-            actor=persona("grid-nq"), request=request, version=request.version, solution=""
-        )
-    request = services.request_solve(
+        request_solve(actor=persona("grid-nq"), request=request, version=request.version, solution="")
+    request = request_solve(
         actor=persona("grid-nq"), request=request, version=request.version, solution="已联系物业当天修好"
     )
     assert request.state == Request.State.SOLVED and request.solved_on_time
     assert request.rating_token and len(request.rating_token) >= 40
     # A call-back is made by someone other than the one who solved it.
     with pytest.raises(ServiceError, match="办理人以外"):
-        services.request_close(
+        request_close(
             actor=persona("grid-nq"),
             request=request,
             version=request.version,
@@ -187,14 +190,14 @@ def test_solve_close_and_satisfaction(persona):
         )
     for bad in (0, 6, "x", None):
         with pytest.raises(ServiceError, match="1到5分"):
-            services.request_close(
+            request_close(
                 actor=persona("squad-nq"),
                 request=request,
                 version=request.version,
                 satisfaction=bad,
                 method="callback",
             )
-    request = services.request_close(
+    request = request_close(
         actor=persona("squad-nq"),
         request=request,
         version=request.version,
@@ -205,23 +208,21 @@ def test_solve_close_and_satisfaction(persona):
     assert request.state == Request.State.CLOSED and request.satisfaction == 4
     assert request.rating_token is None
     with pytest.raises(ServiceError):
-        services.request_escalate(
-            actor=persona("grid-nq"), request=request, version=request.version, reason="x"
-        )
+        request_escalate(actor=persona("grid-nq"), request=request, version=request.version, reason="x")
 
 
 def test_the_rating_link_works_once(persona):
     request = _file(persona, "grid-nq", NQ_GRID)
-    request = services.request_solve(
+    request = request_solve(
         actor=persona("grid-nq"), request=request, version=request.version, solution="已办"
     )
     token = request.rating_token
     assert token is not None
-    services.request_rate_by_link(token=token, satisfaction=5, comment="谢谢")
+    request_rate_by_link(token=token, satisfaction=5, comment="谢谢")
     with pytest.raises(ServiceError, match="无效或已使用"):
-        services.request_rate_by_link(token=token, satisfaction=1)
+        request_rate_by_link(token=token, satisfaction=1)
     with pytest.raises(ServiceError, match="无效或已使用"):
-        services.request_rate_by_link(token="", satisfaction=1)
+        request_rate_by_link(token="", satisfaction=1)
     request.refresh_from_db()
     assert request.feedback_method == "link"
     assert request.events.get(kind="closed").actor_name == "诉求人"
@@ -229,7 +230,7 @@ def test_the_rating_link_works_once(persona):
 
 def test_typical_cases_carry_no_personal_data(persona):
     request = _file(persona, "grid-nq", NQ_GRID)
-    request = services.request_solve(
+    request = request_solve(
         actor=persona("grid-nq"), request=request, version=request.version, solution="已办"
     )
     zhengzhi = persona("zhengzhi")
@@ -239,10 +240,8 @@ def test_typical_cases_carry_no_personal_data(persona):
         ("身份证310120195001011234的居民", "身份证号"),
     ):
         with pytest.raises(ServiceError, match=message):
-            services.request_mark_typical(
-                actor=zhengzhi, request=request, title="漏水当天修好", writeup=writeup
-            )
-    request = services.request_mark_typical(
+            request_mark_typical(actor=zhengzhi, request=request, title="漏水当天修好", writeup=writeup)
+    request = request_mark_typical(
         actor=zhengzhi,
         request=request,
         title="漏水当天修好",
@@ -251,7 +250,7 @@ def test_typical_cases_carry_no_personal_data(persona):
     assert request.is_typical
     # Nobody else marks typical cases; the political department does not see the request itself.
     with pytest.raises(PermissionDenied):
-        services.request_mark_typical(actor=persona("nanqiao"), request=request, title="t", writeup="w")
+        request_mark_typical(actor=persona("nanqiao"), request=request, title="t", writeup="w")
     with pytest.raises(Http404):
         get_request_for_user(zhengzhi, request.pk)
 
@@ -277,7 +276,7 @@ def test_bad_intake_is_refused_in_chinese(persona, field, value, message):
         field: value,
     }
     with pytest.raises(ServiceError, match=message):
-        services.request_file(**arguments)
+        request_file(**arguments)
     assert not Request.objects.exists()
 
 

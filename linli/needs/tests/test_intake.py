@@ -1,4 +1,4 @@
-"""The public intake's limits are rows claimed atomically in the database (needs.intake_guard), not
+"""The public intake's limits are rows claimed atomically in the database (needs.services.intake), not
 entries in a file cache; the concurrent burst is in linli/core/tests/test_public_races.py."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from linli.conftest import NQ_GRID
 from linli.core.errors import ServiceError
-from linli.needs import intake_guard
 from linli.needs.models import IntakeAnsweredQuestion, IntakeFilingCount, Request, RequestCategory
+from linli.needs.services.intake import FILINGS_PER_HOUR, challenge_new
 
 
 def _ask(**extra: Any) -> dict[str, Any]:
-    challenge = intake_guard.challenge_new(now=time.time() - 10)
+    challenge = challenge_new(now=time.time() - 10)
     a, b = (int(n) for n in re.findall(r"\d+", challenge.question))
     data = {
         "category": RequestCategory.objects.get(code="dispute").pk,
@@ -38,7 +38,7 @@ def _ask(**extra: Any) -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_a_filing_the_service_refuses_gives_its_slot_and_its_question_back(monkeypatch):
-    from linli.needs import public_views
+    from linli.needs.views import intake
 
     def refuse(**kwargs: Any) -> None:
         raise ServiceError("该诉求类别已停用", field="category")
@@ -46,7 +46,7 @@ def test_a_filing_the_service_refuses_gives_its_slot_and_its_question_back(monke
     client = Client(REMOTE_ADDR="203.0.113.9")
     data = _ask()
     with monkeypatch.context() as patch:
-        patch.setattr(public_views.services, "request_file", refuse)
+        patch.setattr(intake, "request_file", refuse)
         response = client.post(f"/g/{NQ_GRID}/ask", data)
     assert response.status_code == 400
     assert "该诉求类别已停用" in response.content.decode()
@@ -59,7 +59,7 @@ def test_a_filing_the_service_refuses_gives_its_slot_and_its_question_back(monke
 
 @pytest.mark.django_db
 def test_addresses_of_one_ipv6_network_share_a_limit():
-    for n in range(intake_guard.FILINGS_PER_HOUR):
+    for n in range(FILINGS_PER_HOUR):
         client = Client(REMOTE_ADDR=f"2001:db8:5:7::{n + 1:x}")
         assert client.post(f"/g/{NQ_GRID}/ask", _ask()).status_code == 200
     response = Client(REMOTE_ADDR="2001:db8:5:7:ffff::1").post(f"/g/{NQ_GRID}/ask", _ask())

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from linli.accounts.services import api_token_issue
 from linli.conftest import NQ_GRID, NQ_GRID_2, TQ_GRID
-from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory
+from linli.needs.services.requests import request_close, request_file, request_solve
 from linli.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def _form(key: str, **extra: str) -> dict[str, str]:
 
 
 def _filed(persona: Any, username: str, grid: str, **extra: Any) -> Request:
-    return services.request_file(
+    return request_file(
         actor=persona(username),
         category=RequestCategory.objects.get(code=extra.pop("category", "errands")),
         channel=Channel.PHONE,
@@ -207,10 +207,10 @@ def test_status_and_date_filters(client, key_for, persona):
     old = _filed(persona, "grid-nq", NQ_GRID)
     Request.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=20))
     solved = _filed(persona, "grid-nq", NQ_GRID)
-    solved = services.request_solve(actor=persona("grid-nq"), request=solved, version=1, solution="已办")
+    solved = request_solve(actor=persona("grid-nq"), request=solved, version=1, solution="已办")
     closed = _filed(persona, "grid-nq", NQ_GRID)
-    closed = services.request_solve(actor=persona("grid-nq"), request=closed, version=1, solution="已修好")
-    services.request_close(
+    closed = request_solve(actor=persona("grid-nq"), request=closed, version=1, solution="已修好")
+    request_close(
         actor=persona("squad-nq"), request=closed, version=closed.version, satisfaction=5, method="callback"
     )
     key = key_for("grid-nq")

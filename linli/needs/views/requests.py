@@ -1,8 +1,11 @@
 """Pages of residents' requests for staff: the queues, filing, a request with its timeline and the
-actions on it, attachments, and the political department's typical cases."""
+actions on it, and attachments."""
 
 from __future__ import annotations
 
+import datetime
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -27,8 +29,7 @@ from linli.audit.services import audit_record
 from linli.care.selectors import care_units_of, get_key_person_for_user
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
-from linli.needs import services
-from linli.needs.forms import (
+from linli.needs.forms.requests import (
     AcceptForm,
     CloseForm,
     EscalateForm,
@@ -38,40 +39,78 @@ from linli.needs.forms import (
     RequestFileForm,
     ReturnForm,
     SolveForm,
-    TypicalForm,
 )
 from linli.needs.models import Channel, Request, RequestEvent
-from linli.needs.page_helpers import (
-    Deadline,
-    community_of,
-    deadline_of,
-    rating_url,
-    scalable_qr_svg,
-    unit_at,
-    unit_label,
-)
-from linli.needs.selectors import (
+from linli.needs.selectors.categories import active_categories
+from linli.needs.selectors.requests import (
     QUEUES,
-    active_categories,
     allowed_actions,
     attachment_of,
     fileable_unit,
     fileable_units,
     get_request_for_user,
-    get_typical_candidate,
     handling_unit_paths,
     may_file_anywhere,
-    published_cases,
     request_queue,
     request_timeline,
-    typical_candidates,
 )
+from linli.needs.selectors.units import unit_at, unit_label
+from linli.needs.services.requests import (
+    ChangedByOthers,
+    request_accept,
+    request_close,
+    request_escalate,
+    request_file,
+    request_handoff,
+    request_handoff_response,
+    request_note,
+    request_return,
+    request_solve,
+)
+from linli.needs.views.ratings import rating_url
 from linli.org.access import ReadOnlyAccess
 
 # A queue page stays light on a slow phone connection (the whole page under 100 KB).
 ROWS_PER_PAGE = 30
+
 # Above this many communities and grids the new-request form asks for a code instead of a list.
 UNIT_CHOICES_MAX = 150
+
+
+@dataclass(frozen=True)
+class Deadline:
+    text: str
+    overdue: bool
+
+
+def _amount(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{max(1, math.ceil(seconds / 60))} 分钟"
+    return f"{int(seconds // 3600)} 小时"
+
+
+def deadline_of(request: Request, now: datetime.datetime | None = None) -> Deadline | None:
+    """ "超时 N 小时" or "剩余 N 小时" for an open request; None once it is solved."""
+    if request.state != Request.State.OPEN:
+        return None
+    left = (request.deadline_at - (now or timezone.now())).total_seconds()
+    if left < 0:
+        return Deadline(f"超时 {_amount(-left)}", True)
+    if left >= 3600:
+        # A fresh 72-hour request reads "剩余 72 小时", not 71.
+        return Deadline(f"剩余 {math.ceil(left / 3600)} 小时", False)
+    return Deadline(f"剩余 {_amount(left)}", False)
+
+
+def scalable_qr_svg(url: str) -> str:
+    """The project's inline QR (care.lovecards.qr_svg) with a viewBox, so that CSS can size it."""
+    from linli.care.lovecards import qr_svg
+
+    svg = qr_svg(url)
+    size = re.search(r'<svg[^>]*\swidth="(\d+)"[^>]*\sheight="(\d+)"', svg)
+    if size is None:
+        return svg
+    return svg.replace("<svg ", f'<svg viewBox="0 0 {size.group(1)} {size.group(2)}" ', 1)
 
 
 @dataclass(frozen=True)
@@ -156,7 +195,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 form.add_error("unit", "请选择您辖区内的网格或社区")
         if unit is not None:
             try:
-                filed = services.request_file(
+                filed = request_file(
                     actor=user,
                     category=data["category"],
                     channel=data["channel"],
@@ -212,6 +251,7 @@ def _bubbles(events: list[RequestEvent], user: Any) -> list[Bubble]:
 
 
 _CHANNEL_LABELS = dict(Channel.choices)
+
 _FEEDBACK_LABELS = dict(Request.FeedbackMethod.choices)
 
 
@@ -302,41 +342,37 @@ Perform = Callable[[Any, Request, dict[str, Any]], Any]
 
 
 def _accept(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_accept(actor=user, request=found, version=data["version"])
+    return request_accept(actor=user, request=found, version=data["version"])
 
 
 def _note(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_note(
-        actor=user, request=found, note=data["note"], attachments=data["attachments"]
-    )
+    return request_note(actor=user, request=found, note=data["note"], attachments=data["attachments"])
 
 
 def _escalate(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_escalate(
-        actor=user, request=found, version=data["version"], reason=data["reason"]
-    )
+    return request_escalate(actor=user, request=found, version=data["version"], reason=data["reason"])
 
 
 def _return(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_return(
+    return request_return(
         actor=user, request=found, version=data["version"], instructions=data["instructions"]
     )
 
 
 def _handoff(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_handoff(
+    return request_handoff(
         actor=user, request=found, version=data["version"], body=data["body"], note=data["note"]
     )
 
 
 def _handoff_response(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_handoff_response(
+    return request_handoff_response(
         actor=user, request=found, version=data["version"], response=data["response"]
     )
 
 
 def _solve(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_solve(
+    return request_solve(
         actor=user,
         request=found,
         version=data["version"],
@@ -346,7 +382,7 @@ def _solve(user: Any, found: Request, data: dict[str, Any]) -> Any:
 
 
 def _close(user: Any, found: Request, data: dict[str, Any]) -> Any:
-    return services.request_close(
+    return request_close(
         actor=user,
         request=found,
         version=data["version"],
@@ -386,7 +422,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
     if form.is_valid():
         try:
             perform(request.user, found, form.cleaned_data)
-        except services.ChangedByOthers as exc:
+        except ChangedByOthers as exc:
             conflict, status = exc.message, 409
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -427,64 +463,3 @@ def request_attachment(request: HttpRequest, request_id: int, attachment_id: int
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# Typical cases (S7).
-
-
-def _require_typical(user: Any) -> None:
-    if not scope_for(user).can_anywhere(Capability.MARK_TYPICAL):
-        raise ReadOnlyAccess
-
-
-@login_required
-@never_cache
-@require_GET
-def typical_list(request: HttpRequest) -> HttpResponse:
-    """Solved requests the political department may pick from: category, community, what was done."""
-    _require_typical(request.user)
-    queryset = typical_candidates(user=request.user).select_related("unit__parent")
-    page = Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "needs/typical_list.html",
-        {"page": page, "rows": [(r, community_of(r.unit)) for r in page]},
-    )
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def typical_mark(request: HttpRequest, request_id: int) -> HttpResponse:
-    _require_typical(request.user)
-    found = get_typical_candidate(request.user, request_id)
-    initial = {"title": found.typical_title, "writeup": found.typical_writeup}
-    form = TypicalForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_mark_typical(
-                actor=request.user,
-                request=found,
-                title=form.cleaned_data["title"],
-                writeup=form.cleaned_data["writeup"],
-            )
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "已列为典型案例")
-            return redirect(reverse("request-typical-list"))
-    return render(
-        request,
-        "needs/typical_mark.html",
-        {"req": found, "community": community_of(found.unit), "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-@never_cache
-@require_GET
-def cases_list(request: HttpRequest) -> HttpResponse:
-    """Published typical cases: titles and write-ups only."""
-    page = Paginator(published_cases(user=request.user), ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "needs/cases.html", {"page": page})

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEvent
 from linli.conftest import JINGZHEN, NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2, TOUQIAO, TQ_GRID, ZHIAN
-from linli.needs import services
 from linli.needs.models import Channel, Request, RequestCategory, RequestEvent
+from linli.needs.services.requests import request_escalate, request_file
 from linli.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def _stepped(client: Any, data: dict[str, Any], action: str, **body: Any) -> dic
 
 
 def _service_file(persona: Any, username: str, grid: str, **extra: Any) -> Request:
-    return services.request_file(
+    return request_file(
         actor=persona(username),
         category=RequestCategory.objects.get(code=extra.pop("category", "errands")),
         channel=Channel.PHONE,
@@ -397,7 +397,7 @@ def test_indicators_per_child_unit(api_for, persona):
     data = _stepped(api_for("grid-nq"), data, "solve", solution="已办")
     _stepped(api_for("squad-nq"), data, "close", satisfaction=5, method="callback")
     escalated = _service_file(persona, "officer-nq", NQ_COMMUNITY)
-    services.request_escalate(
+    request_escalate(
         actor=persona("officer-nq"), request=escalated, version=escalated.version, reason="需派出所协调"
     )
     _service_file(persona, "officer-nq", "310120.01.002")

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEvent
 from linli.conftest import JINGZHEN, NQ_COMMUNITY, NQ_GRID, TQ_GRID, ZHIAN
-from linli.needs import intake_guard, services
 from linli.needs.models import Channel, Request, RequestCategory, RequestEvent
+from linli.needs.services.intake import FILINGS_PER_HOUR, challenge_new
+from linli.needs.services.requests import request_escalate, request_file, request_note, request_solve
 from linli.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ MAX_PAGE_BYTES = 100_000
 
 
 def _file(persona: Any, username: str = "grid-nq", grid: str = NQ_GRID, **extra: Any) -> Request:
-    return services.request_file(
+    return request_file(
         actor=persona(username),
         category=RequestCategory.objects.get(code=extra.pop("category", "errands")),
         channel=Channel.VISIT,
@@ -44,13 +45,11 @@ def _file(persona: Any, username: str = "grid-nq", grid: str = NQ_GRID, **extra:
 
 
 def _escalate(persona: Any, username: str, request: Request, reason: str = "本级无法解决") -> Request:
-    return services.request_escalate(
-        actor=persona(username), request=request, version=request.version, reason=reason
-    )
+    return request_escalate(actor=persona(username), request=request, version=request.version, reason=reason)
 
 
 def _solve(persona: Any, request: Request, username: str = "grid-nq") -> Request:
-    return services.request_solve(
+    return request_solve(
         actor=persona(username), request=request, version=request.version, solution="已联系物业当天修好"
     )
 
@@ -634,7 +633,7 @@ def _answer(question: str) -> str:
 
 
 def _ask(**extra: Any) -> dict[str, Any]:
-    challenge = intake_guard.challenge_new(now=time.time() - 10)
+    challenge = challenge_new(now=time.time() - 10)
     data = {
         "category": RequestCategory.objects.get(code="dispute").pk,
         "text": "楼上每天半夜噪音很大",
@@ -694,7 +693,7 @@ def test_answers_given_too_fast_or_too_late_are_refused(client):
     response = client.post(f"/g/{NQ_GRID}/ask", _ask(challenge=token, answer=_answer(question)))
     assert response.status_code == 400
     assert "提交太快了" in _body(response)
-    old = intake_guard.challenge_new(now=time.time() - 31 * 60)
+    old = challenge_new(now=time.time() - 31 * 60)
     response = client.post(f"/g/{NQ_GRID}/ask", _ask(challenge=old.token, answer=_answer(old.question)))
     assert "验证问题已超过30分钟" in _body(response)
     assert not Request.objects.exists()
@@ -710,12 +709,12 @@ def test_one_answer_files_once(client):
 
 
 def test_the_grid_page_is_rate_limited_per_address(client):
-    for _ in range(intake_guard.FILINGS_PER_HOUR):
+    for _ in range(FILINGS_PER_HOUR):
         assert client.post(f"/g/{NQ_GRID}/ask", _ask()).status_code == 200
     response = client.post(f"/g/{NQ_GRID}/ask", _ask())
     assert response.status_code == 400
     assert "每小时最多提交5条诉求" in _body(response)
-    assert Request.objects.count() == intake_guard.FILINGS_PER_HOUR
+    assert Request.objects.count() == FILINGS_PER_HOUR
     # Another address is not affected.
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert other.post(f"/g/{NQ_GRID}/ask", _ask()).status_code == 200
@@ -833,7 +832,7 @@ def test_the_pages_are_light_enough_for_a_slow_phone(client_for, persona, filed)
 def test_page_queries_do_not_grow_with_rows(client_for, persona, filed, django_assert_max_num_queries):
     client = client_for("grid-nq")
     for n in range(12):
-        services.request_note(actor=persona("grid-nq"), request=filed, note=f"第{n}次跟进")
+        request_note(actor=persona("grid-nq"), request=filed, note=f"第{n}次跟进")
         _file(persona, text=f"另一条{n}")
     _escalate(persona, "grid-nq", filed)
     officer = client_for("officer-nq")

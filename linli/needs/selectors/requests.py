@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +24,7 @@ from linli.accounts.models import User
 from linli.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from linli.accounts.selectors import scope_for
 from linli.core import paths
-from linli.needs.models import Request, RequestAttachment, RequestCategory, RequestEvent, RequestHold
+from linli.needs.models import Request, RequestAttachment, RequestEvent, RequestHold
 from linli.org.models import Unit
 
 
@@ -92,7 +91,7 @@ class Allowed:
 
 def allowed_actions(user: Any, request: Request) -> Allowed:
     """The steps the services would let `user` take now (pages and API offer exactly these)."""
-    from linli.needs.ladder import next_holder
+    from linli.needs.selectors.ladder import next_holder
 
     actions: set[str] = set()
     escalate_to = returns_to = None
@@ -198,52 +197,9 @@ def handlers_of(unit: Unit) -> list[User]:
     )
 
 
-def political_district_paths(*, user: Any) -> list[str]:
-    """The districts in which the user (political department) may pick typical cases."""
-    result = set()
-    for grant in scope_for(user).grants:
-        if Capability.MARK_TYPICAL not in ROLE_CAPABILITIES.get(grant.role, frozenset()):
-            continue
-        district = grant.path.split(paths.SEPARATOR)[0]
-        result.add(district)
-    return sorted(result)
+# Where a user may file, and the attachments of a request.
 
-
-def typical_candidates(*, user: Any) -> QuerySet[Request]:
-    """Solved and closed requests of the user's district(s), for the political department."""
-    districts = political_district_paths(user=user)
-    if not districts:
-        return Request.objects.none()
-    return (
-        Request.objects.filter(
-            paths.any_subtree_q("unit_path", districts),
-            state__in=[Request.State.SOLVED, Request.State.CLOSED],
-        )
-        .select_related("category", "unit")
-        .order_by("-solved_at", "-id")
-    )
-
-
-def get_typical_candidate(user: Any, request_id: int) -> Request:
-    found = typical_candidates(user=user).filter(pk=request_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-# Reads of the request pages: where a user may file, the public pages, attachments, published cases.
-
-_RATING_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 FILING_KINDS = (Unit.Kind.COMMUNITY, Unit.Kind.GRID)
-
-
-def active_categories() -> list[RequestCategory]:
-    return list(RequestCategory.objects.filter(is_active=True).order_by("sort_order", "id"))
-
-
-def active_category(code: str) -> RequestCategory | None:
-    """A category new requests may be filed in; None when unknown or switched off."""
-    return RequestCategory.objects.filter(code=code, is_active=True).first()
 
 
 def _filing_roots(user: Any) -> list[str]:
@@ -281,42 +237,9 @@ def fileable_unit(*, user: Any, code: str) -> Unit | None:
     return unit
 
 
-def request_for_rating(token: str) -> Request | None:
-    """The solved request a rating link belongs to; None for an unknown, used or malformed link."""
-    if not _RATING_TOKEN.match(token):
-        return None
-    return (
-        Request.objects.select_related("category")
-        .filter(rating_token=token, state=Request.State.SOLVED)
-        .first()
-    )
-
-
-def public_grid(code: str) -> Unit:
-    """The grid of a public intake page: any other unit, or an inactive grid, is "not found"."""
-    unit = (
-        Unit.objects.filter(code=code, kind=Unit.Kind.GRID, is_active=True).select_related("parent").first()
-    )
-    if unit is None:
-        raise Http404
-    return unit
-
-
 def attachment_of(request: Request, attachment_id: int) -> RequestAttachment:
     """An attachment of a request the caller has accessed; one of another request is "not found"."""
     found = RequestAttachment.objects.filter(pk=attachment_id, event__request=request).first()
     if found is None:
         raise Http404
     return found
-
-
-def published_cases(*, user: Any) -> QuerySet[Request]:
-    """Typical cases of the districts the user works in: title and write-up, nothing personal."""
-    districts = sorted({g.path.split(paths.SEPARATOR)[0] for g in scope_for(user).grants})
-    if not districts:
-        return Request.objects.none()
-    return (
-        Request.objects.filter(paths.any_subtree_q("unit_path", districts), is_typical=True)
-        .select_related("category")
-        .order_by("-typical_marked_at", "-id")
-    )

@@ -1,5 +1,5 @@
-"""Writes on requests: file, accept, escalate, send back, hand off, solve, close, rate, mark typical, and
-the deadline worker (S1–S7).
+"""Writes on requests: file, accept, note, escalate, send back, hand off, solve, close, and the deadline
+worker (S1–S7).
 
 Every change of state is `_transition`: one conditional UPDATE … WHERE id = … AND version = … that
 bumps the version. Whoever loses a race (two people pressing "上报" at once, or a person and the
@@ -10,7 +10,6 @@ of the timeline is added in the same transaction as the change it describes.
 from __future__ import annotations
 
 import datetime
-import re
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -24,10 +23,8 @@ from django.utils import timezone
 from linli.accounts.roles import Capability
 from linli.accounts.selectors import scope_for
 from linli.audit.services import audit_record
-from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.lib.phone import PhoneError, normalise_phone
-from linli.needs import ladder
 from linli.needs.models import (
     Channel,
     Request,
@@ -37,7 +34,8 @@ from linli.needs.models import (
     RequestHold,
     Urgency,
 )
-from linli.needs.selectors import can_act, can_close, handlers_of, may_note, political_district_paths
+from linli.needs.selectors import ladder
+from linli.needs.selectors.requests import can_act, can_close, handlers_of, may_note
 from linli.notify.services import notify
 from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
@@ -479,120 +477,6 @@ def request_close(
         data={"satisfaction": score, "method": method},
     )
     return request
-
-
-@transaction.atomic
-def request_rate_by_link(*, token: str, satisfaction: Any, comment: str = "") -> Request:
-    """The resident rates through the link sent to them; the link works once."""
-    request = (
-        Request.objects.filter(rating_token=token, state=Request.State.SOLVED).first() if token else None
-    )
-    if request is None:
-        raise ServiceError("评价链接无效或已使用", field="token")
-    score = _satisfaction(satisfaction)
-    comment = _text(comment, field="comment", what="评价意见", required=False, limit=500)
-    _transition(
-        request,
-        Request.State.SOLVED,
-        state=Request.State.CLOSED,
-        closed_at=timezone.now(),
-        satisfaction=score,
-        satisfaction_comment=comment,
-        feedback_method=Request.FeedbackMethod.LINK,
-        rating_token=None,
-    )
-    _event(
-        request,
-        RequestEvent.Kind.CLOSED,
-        None,
-        note=comment,
-        data={"satisfaction": score, "method": Request.FeedbackMethod.LINK},
-        actor_name="诉求人",
-    )
-    return request
-
-
-_ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
-_PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
-
-
-@transaction.atomic
-def request_mark_typical(*, actor: Any, request: Request, title: str, writeup: str) -> Request:
-    """The political department marks a solved request as a typical case, with a write-up for publicity.
-
-    What is published is the title and write-up only: they may not carry an ID or phone number, nor the
-    name of the person who asked.
-    """
-    if not any(paths.is_within(request.unit_path, d) for d in political_district_paths(user=actor)):
-        raise ReadOnlyAccess
-    if request.state not in (Request.State.SOLVED, Request.State.CLOSED):
-        raise ServiceError("只有已解决的诉求才能列为典型案例", field="state")
-    title = _text(title, field="title", what="案例标题", limit=100)
-    writeup = _text(writeup, field="writeup", what="案例材料")
-    for field, value in (("title", title), ("writeup", writeup)):
-        if _ID_NUMBER.search(value) or _PHONE.search(value):
-            raise ServiceError("案例材料中不能出现身份证号或电话号码", field=field)
-        names = {n for n in (request.caller_name, getattr(request.resident, "name", "")) if n and len(n) >= 2}
-        if any(name in value for name in names):
-            raise ServiceError("案例材料中不能出现诉求人姓名，请用“某某”代替", field=field)
-    request = _reload(request, None)
-    _transition(
-        request,
-        request.state,
-        is_typical=True,
-        typical_title=title,
-        typical_writeup=writeup,
-        typical_marked_at=timezone.now(),
-    )
-    _event(request, RequestEvent.Kind.TYPICAL, actor, note=title)
-    return request
-
-
-@transaction.atomic
-def request_category_set(
-    *,
-    actor: Any,
-    code: str,
-    name: str,
-    default_urgency: str,
-    deadline_hours: int | None = None,
-    handoff_body: str = "",
-    description: str = "",
-    is_active: bool = True,
-) -> RequestCategory:
-    """Add or change a category (deployment-wide, district admins only). Requests already filed keep
-    their deadline; the new limit applies from the next level that receives one."""
-    from linli.accounts.roles import Role
-
-    if actor is not None and not scope_for(actor).has_role(Role.DISTRICT_ADMIN):
-        raise ServiceError("只有区级管理员可以修改诉求类别")
-    code = (code or "").strip().lower()
-    if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):
-        raise ServiceError("编码应为 2 至 40 位小写字母、数字或下划线，以字母开头", field="code")
-    name = _text(name, field="name", what="类别名称", limit=50)
-    if default_urgency not in Urgency.values:
-        raise ServiceError("紧急程度无效", field="default_urgency")
-    if deadline_hours is not None and not 1 <= deadline_hours <= 24 * 30:
-        raise ServiceError("每级办理时限应在 1 至 720 小时之间", field="deadline_hours")
-    handoff_body = _text(handoff_body, field="handoff_body", what="主管部门", required=False, limit=100)
-    description = _text(description, field="description", what="说明", required=False, limit=200)
-    category, created = RequestCategory.objects.get_or_create(
-        code=code, defaults={"name": name, "sort_order": (RequestCategory.objects.count() + 1) * 10}
-    )
-    category.name = name
-    category.default_urgency = default_urgency
-    category.deadline_hours = deadline_hours
-    category.handoff_body = handoff_body
-    category.description = description
-    category.is_active = is_active
-    category.save()
-    audit_record(
-        actor=actor,
-        action="request_category.create" if created else "request_category.change",
-        obj=category,
-        detail={"code": code, "urgency": default_urgency, "hours": deadline_hours, "active": is_active},
-    )
-    return category
 
 
 def requests_escalate_overdue(*, now: datetime.datetime | None = None, limit: int = 500) -> int:

@@ -1,0 +1,128 @@
+"""The /api/v1/ request indicators of a unit's children (S6, A2)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from linli.accounts.selectors import scope_for
+from linli.api.schemas import ProblemOut, UnitRef
+from linli.core.errors import ServiceError
+from linli.needs.apis.requests import _date, _problem, _unit
+from linli.needs.selectors.indicators import RequestRates, request_rates
+from linli.org.access import get_unit_for_user
+from linli.org.models import Unit
+from linli.org.selectors import children_visible_to
+
+router = Router(tags=["群众诉求"])
+
+
+class RatesOut(Schema):
+    unit: UnitRef | None
+    label: str
+    total: int
+    open: int
+    # Solved at some point (waiting for the rating, or closed since).
+    solved: int
+    closed: int
+    escalated: int
+    solved_on_time: int
+    on_time_rate: float | None
+    rated: int
+    average_satisfaction: float | None
+    satisfied: int
+    satisfied_share: float | None
+
+
+class IndicatorsOut(Schema):
+    unit: UnitRef
+    start: datetime.date
+    end: datetime.date
+    rows: list[RatesOut]
+    # The unit itself: its children plus what was filed at the unit directly.
+    total: RatesOut
+
+
+class IndicatorFilters(Schema):
+    unit: str = Field("", validate_default=True)
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("unit", "请指定单位编码（unit）")
+        return value.strip()
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> Any:
+        return _date(value)
+
+    @model_validator(mode="after")
+    def _period(self) -> IndicatorFilters:
+        if self.start and self.end and self.start > self.end:
+            raise PydanticCustomError("period", "开始日期不能晚于结束日期")
+        return self
+
+
+# Without dates, indicators cover the last thirty days, today included.
+DEFAULT_DAYS = 30
+
+
+def _ratio(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _rates_out(rates: RequestRates) -> dict[str, Any]:
+    return {
+        "unit": _unit(rates.unit),
+        "label": rates.label,
+        "total": rates.total,
+        "open": rates.open,
+        "solved": rates.solved,
+        "closed": rates.closed,
+        "escalated": rates.escalated,
+        "solved_on_time": rates.solved_on_time,
+        "on_time_rate": _ratio(rates.on_time_rate, 4),
+        "rated": rates.rated,
+        "average_satisfaction": _ratio(rates.average_satisfaction, 2),
+        "satisfied": rates.satisfied,
+        "satisfied_share": _ratio(rates.satisfied_share, 4),
+    }
+
+
+@router.get("/requests/indicators", response={200: IndicatorsOut, 422: ProblemOut})
+def request_indicators(request: HttpRequest, filters: Query[IndicatorFilters]) -> Status[dict[str, Any]]:
+    """Per child unit of `unit`: requests filed from `start` to `end` (default: the last 30 days) that
+    arose there, how many were solved on time, escalated, rated, and how satisfied residents were.
+
+    For the units whose requests the caller reads (a department or the political office gets 404).
+    """
+    unit = get_unit_for_user(request.user, filters.unit)
+    if unit.kind not in Unit.GEOGRAPHIC_KINDS or not scope_for(request.user).covers(unit.path):
+        raise Http404
+    end = filters.end or timezone.localdate()
+    start = filters.start or end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        return _problem(ServiceError("开始日期不能晚于结束日期", field="start"), where="query")
+    children = list(children_visible_to(user=request.user, unit=unit))
+    rows = request_rates(units=children, start=start, end=end)
+    (total,) = request_rates(units=[unit], start=start, end=end)
+    return Status(
+        200,
+        {
+            "unit": _unit(unit),
+            "start": start,
+            "end": end,
+            "rows": [_rates_out(r) for r in rows],
+            "total": _rates_out(total),
+        },
+    )

@@ -1,0 +1,100 @@
+"""The /api/v1/ typical-case endpoints: the political department sees solved requests only through
+/requests/typical, without caller data, and marks typical cases."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from linli.api.schemas import ProblemOut
+from linli.core.errors import ServiceError
+from linli.needs.apis.requests import _page, _problem
+from linli.needs.models import Request
+from linli.needs.selectors.requests import get_request_for_user
+from linli.needs.selectors.typical_cases import (
+    get_typical_candidate,
+    political_district_paths,
+    typical_candidates,
+)
+from linli.needs.services import typical_cases as services
+from linli.registry.apis import Paging
+
+router = Router(tags=["群众诉求"])
+
+
+class TypicalOut(Schema):
+    """A solved request as the political department sees it: no caller, no request text."""
+
+    id: int
+    category: str
+    category_name: str
+    unit_name: str
+    solution: str
+    created_at: datetime.datetime
+    solved_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    is_typical: bool
+    typical_title: str
+    typical_writeup: str
+
+
+class TypicalPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[TypicalOut]
+
+
+class TypicalIn(Schema):
+    title: str = ""
+    writeup: str = ""
+
+
+def _typical_out(request: Request) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "category": request.category.code,
+        "category_name": request.category.name,
+        "unit_name": request.unit.name,
+        "solution": request.solution,
+        "created_at": request.created_at,
+        "solved_at": request.solved_at,
+        "closed_at": request.closed_at,
+        "is_typical": request.is_typical,
+        "typical_title": request.typical_title,
+        "typical_writeup": request.typical_writeup,
+    }
+
+
+@router.get("/requests/typical", response=TypicalPage)
+def typical_list(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+    """Solved and closed requests of the district, for the political department to pick typical cases.
+
+    Only the category, the unit, the solution and the dates: no caller, no request text. 403 for others.
+    """
+    if not political_district_paths(user=request.user):
+        raise PermissionDenied
+    return _page(typical_candidates(user=request.user), paging, _typical_out)
+
+
+@router.post("/requests/{request_id}/typical", response={200: TypicalOut, 422: ProblemOut})
+def request_mark_typical(request: HttpRequest, request_id: int, body: TypicalIn) -> Status[dict[str, Any]]:
+    """The political department marks a solved request as a typical case, with a title and write-up.
+
+    Others get 403 on a request they see, 404 otherwise.
+    """
+    if not political_district_paths(user=request.user):
+        get_request_for_user(request.user, request_id)
+        raise PermissionDenied
+    found = get_typical_candidate(request.user, request_id)
+    try:
+        marked = services.request_mark_typical(
+            actor=request.user, request=found, title=body.title, writeup=body.writeup
+        )
+    except ServiceError as exc:
+        return _problem(exc)
+    return Status(200, _typical_out(marked))

@@ -1,0 +1,67 @@
+"""The public grid intake page's form: a resident files a request without an account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.needs.forms.requests import _nfkc, _text_field
+from linli.needs.models import RequestCategory
+
+
+class PublicAskForm(forms.Form):
+    """A resident's own request on a grid's public page; the phone is required to reach them."""
+
+    category = forms.TypedChoiceField(
+        label=_("类别"),
+        coerce=int,
+        error_messages={"required": "请选择诉求类别", "invalid_choice": "请选择诉求类别"},
+    )
+    text = _text_field(_("您的诉求"), "诉求内容", rows=5, placeholder="请说明遇到的问题和需要的帮助")
+    caller_name = forms.CharField(label=_("您的称呼"), max_length=50, required=False)
+    caller_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": "请填写联系电话，网格员会与您联系"},
+    )
+    place_text = forms.CharField(
+        label=_("地点"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：某小区3号楼"}),
+    )
+    # People never see this field (hidden by the stylesheet); scripts that fill every field do.
+    website = forms.CharField(
+        label=_("网址（请勿填写）"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    answer = forms.IntegerField(
+        label=_("验证问题"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "3"}),
+        error_messages={"required": "请回答验证问题", "invalid": "验证问题请填写数字"},
+    )
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, categories: Sequence[RequestCategory], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.categories = {c.pk: c for c in categories}
+        category_field = self.fields["category"]
+        assert isinstance(category_field, forms.TypedChoiceField)
+        category_field.choices = [("", "请选择")] + [(c.pk, c.name) for c in categories]
+
+    def clean_category(self) -> RequestCategory:
+        category = self.categories.get(self.cleaned_data["category"])
+        if category is None:
+            raise forms.ValidationError("请选择诉求类别")
+        return category
+
+    def clean_caller_name(self) -> str:
+        return _nfkc(self.cleaned_data["caller_name"])
+
+    def clean_answer(self) -> int:
+        return int(self.cleaned_data["answer"])
