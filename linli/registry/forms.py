@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from linli.lib.idcard import IdNumberError, parse_id_number
-from linli.registry import services
 from linli.registry.models import ImportJob
+from linli.registry.services.imports import jobs
 
 
 def _nfkc(value: str) -> str:
@@ -110,13 +110,13 @@ class ImportUploadForm(forms.Form):
             self.fields["grid"] = forms.ChoiceField(
                 label=_("目标网格"), choices=[("", _("请选择网格")), *grid_choices]
             )
-        self.fields["file"].widget.attrs["accept"] = ",".join(services.UPLOAD_SUFFIXES)
+        self.fields["file"].widget.attrs["accept"] = ",".join(jobs.UPLOAD_SUFFIXES)
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        if Path(upload.name or "").suffix.lower() not in services.UPLOAD_SUFFIXES:
+        if Path(upload.name or "").suffix.lower() not in jobs.UPLOAD_SUFFIXES:
             raise forms.ValidationError(_("只能导入 xlsx、xls 或 csv 文件"))
-        limit = services.MAX_UPLOAD_BYTES
+        limit = jobs.MAX_UPLOAD_BYTES
         if (upload.size or 0) > limit:
             raise forms.ValidationError(
                 _("文件超过 %(mb)s MB 的上限，请拆分后导入") % {"mb": _megabytes(limit)}

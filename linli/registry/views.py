@@ -45,7 +45,7 @@ from linli.registry.selectors import (
     residents_at,
     residents_search,
 )
-from linli.registry.services import (
+from linli.registry.services.imports.jobs import (
     RUNNING_STATES,
     import_job_create,
     import_job_report_export,
@@ -313,7 +313,7 @@ def address_review_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def address_review_settle(request: HttpRequest, review_id: int) -> HttpResponse:
     """Match a queued text to a standard address by its code, or dismiss it."""
-    from linli.registry.addresses import address_review_resolve
+    from linli.registry.services.addresses import address_review_resolve
 
     review = get_address_review_for_manage(request.user, review_id)
     address = None
