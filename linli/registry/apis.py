@@ -20,13 +20,12 @@ from linli.audit.reads import audit_read, search_terms
 from linli.core.masking import age_of, mask_phone
 from linli.lib.idcard import IdNumberError, parse_id_number
 from linli.registry.models import Address, Business, Housing, ImportJob, Resident
-from linli.registry.selectors import (
-    addresses_visible_to,
-    businesses_visible_to,
-    get_import_job_for_user,
+from linli.registry.selectors.addresses import addresses_visible_to
+from linli.registry.selectors.businesses import businesses_visible_to
+from linli.registry.selectors.housing import housing_visible_to
+from linli.registry.selectors.imports import get_import_job_for_user, import_jobs_visible_to
+from linli.registry.selectors.residents import (
     get_resident_for_user,
-    housing_visible_to,
-    import_jobs_visible_to,
     resident_row,
     residents_search,
     residents_visible_to,

@@ -27,19 +27,23 @@ from linli.core.spreadsheet import XLSX_CONTENT_TYPE, content_disposition
 from linli.org.models import Unit
 from linli.registry.forms import IdNumberSearchForm, ImportUploadForm, ResidentSearchForm, RevealForm
 from linli.registry.models import ImportJob, Resident
-from linli.registry.selectors import (
-    ERROR_PREVIEW_ROWS,
+from linli.registry.selectors.addresses import (
     address_reviews_pending_for,
     addresses_visible_to,
     get_address_for_user,
     get_address_review_for_manage,
+)
+from linli.registry.selectors.imports import (
+    ERROR_PREVIEW_ROWS,
     get_grid_for_import,
     get_import_job_for_manage,
     get_import_job_for_user,
-    get_resident_for_user,
     import_grids_for,
     import_job_error_preview,
     import_jobs_visible_to,
+)
+from linli.registry.selectors.residents import (
+    get_resident_for_user,
     resident_reveal,
     resident_row,
     residents_at,
@@ -283,7 +287,7 @@ def import_job_report(request: HttpRequest, job_uuid: UUID) -> FileResponse:
 def registry_unit(request: HttpRequest, code: str) -> HttpResponse:
     """The collection rate of a unit and of each unit under it (R6)."""
     from linli.org.access import get_unit_for_user
-    from linli.registry.indicators import collection_rates
+    from linli.registry.selectors.indicators import collection_rates
 
     unit = get_unit_for_user(request.user, code)
     if not scope_for(request.user).covers(unit.path):

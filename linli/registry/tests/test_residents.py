@@ -12,8 +12,8 @@ from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_COMMUNITY_2, NQ_GRID, NQ_GR
 from linli.core.errors import ServiceError
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
-from linli.registry.indicators import collection_rates
 from linli.registry.models import Housing, Resident, ResidentStatusChange
+from linli.registry.selectors.indicators import collection_rates
 from linli.registry.services.addresses import address_register, resident_attach_address
 from linli.registry.services.residents import resident_change_status, resident_register
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from linli.audit.models import AuditEvent
 from linli.conftest import NQ_GRID, NQ_GRID_2, TQ_GRID
 from linli.registry.models import Resident
-from linli.registry.selectors import get_resident_for_user, resident_row, residents_visible_to
+from linli.registry.selectors.residents import get_resident_for_user, resident_row, residents_visible_to
 
 pytestmark = pytest.mark.django_db
 

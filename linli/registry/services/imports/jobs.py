@@ -29,7 +29,7 @@ from linli.audit.services import audit_record
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 from linli.registry.models import ImportJob
-from linli.registry.selectors import imports_dir, report_path
+from linli.registry.selectors.imports import imports_dir, report_path
 from linli.registry.services.imports.report import ImportFileError, ImportReport
 from linli.registry.services.imports.residents import import_residents
 from linli.registry.services.imports.tables import time_limit
