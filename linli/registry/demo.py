@@ -19,8 +19,8 @@ from linli.core import paths
 from linli.lib.credit_code import make_credit_code
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
-from linli.registry.addresses import address_code, station_path_of
 from linli.registry.models import Address, Business, Housing, Resident
+from linli.registry.services.addresses import address_code, station_path_of
 
 # Residents per grid at each scale: about 34,000 in all by default; about 1.2 million in Fengxian's
 # 2,500 grids at district scale.

@@ -1,23 +1,4 @@
-"""The import API under its first name; the code lives in linli.registry.imports."""
+# Transitional re-exports for importers outside linli.registry; removed when they import the noun modules.
+from linli.registry.services.imports.residents import import_residents
 
-from __future__ import annotations
-
-from linli.registry.imports import (
-    ImportFileError,
-    ImportReport,
-    RowError,
-    import_residents,
-    read_table,
-    report_csv,
-    report_rows,
-)
-
-__all__ = [
-    "ImportFileError",
-    "ImportReport",
-    "RowError",
-    "import_residents",
-    "read_table",
-    "report_csv",
-    "report_rows",
-]
+__all__ = ["import_residents"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from linli.registry.services import import_job_run_write, import_job_validate
+from linli.registry.services.imports.jobs import import_job_run_write, import_job_validate
 
 
 @task()

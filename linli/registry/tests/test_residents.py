@@ -1,21 +1,21 @@
-"""Registering residents, their status history, and the collection rate."""
+"""Registering residents, their status history, and the scoped, masked and audited reads of them."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
+from django.http import Http404
 from django.utils import timezone
 
 from linli.audit.models import AuditEvent
-from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_COMMUNITY_2, NQ_GRID, NQ_GRID_2
+from linli.conftest import NQ_GRID, NQ_GRID_2, TQ_GRID
 from linli.core.errors import ServiceError
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
-from linli.registry.addresses import address_register, resident_attach_address
-from linli.registry.indicators import collection_rates
-from linli.registry.models import Housing, Resident, ResidentStatusChange
-from linli.registry.residents import resident_change_status, resident_register
+from linli.registry.models import Resident, ResidentStatusChange
+from linli.registry.selectors.residents import get_resident_for_user, resident_row, residents_visible_to
+from linli.registry.services.residents import resident_change_status, resident_register
 
 pytestmark = pytest.mark.django_db
 
@@ -120,29 +120,48 @@ def test_status_changes_are_kept_as_history(persona, grid):
         )
 
 
-def test_collection_rate_per_unit(persona):
-    actor = persona("nanqiao")
-    grid, grid2 = Unit.objects.get(code=NQ_GRID), Unit.objects.get(code=NQ_GRID_2)
-    flat = address_register(actor=actor, grid=grid, text="育秀路100弄12号401室")
-    address_register(actor=actor, grid=grid2, text="育秀路100弄14号101室")
-    Housing.objects.create(address=flat, unit_path=grid.path, usage="owner")
-    complete = resident_register(
-        actor=actor, grid=grid, name="全", residence_type="registered", id_number=ID, phone="13800000000"
+@pytest.fixture
+def residents():
+    def make(name, path, id_number, phone):
+        return Resident.objects.create(
+            name=name, document_kind="id_card", id_number=id_number, phone=phone, phone_last4=phone[-4:],
+            residence_type="registered", unit_path=path,
+        )  # fmt: skip
+
+    return {
+        "a": make("张一", NQ_GRID, "310120199001011234", "13812345678"),
+        "b": make("李二", NQ_GRID_2, "310120198502023456", "13987654321"),
+        "c": make("王三", TQ_GRID, "310120197003034567", "13700001111"),
+    }
+
+
+def test_each_persona_sees_only_residents_in_scope(residents, persona):
+    names = lambda u: set(residents_visible_to(user=persona(u)).values_list("name", flat=True))  # noqa: E731
+    assert names("grid-nq") == {"张一"}
+    assert names("officer-nq") == {"张一", "李二"}
+    assert names("nanqiao") == {"张一", "李二"}
+    assert names("admin") == {"张一", "李二", "王三"}
+    assert names("zhian") == set()  # a department sees escalated work, not the population
+    assert names("angsu") == set()
+
+
+def test_rows_are_masked_on_the_server(residents):
+    row = resident_row(residents["a"])
+    assert row.id_number == "310120********1234"
+    assert row.phone == "138****5678"
+
+
+def test_detail_is_404_outside_scope_and_audited_inside(residents, persona):
+    with pytest.raises(Http404):
+        get_resident_for_user(persona("grid-tq"), residents["a"].pk)
+    with pytest.raises(Http404):
+        get_resident_for_user(persona("grid-nq"), 987654321)
+    assert not AuditEvent.objects.filter(action="resident.view").exists()
+    get_resident_for_user(persona("grid-nq"), residents["a"].pk, reason="走访")
+    event = AuditEvent.objects.get(action="resident.view")
+    assert (event.actor_username, event.object_id, event.unit_path) == (
+        "grid-nq",
+        str(residents["a"].pk),
+        NQ_GRID,
     )
-    resident_attach_address(actor=actor, resident=complete, text="育秀路100弄12号401室")
-    resident_register(actor=actor, grid=grid2, name="缺", residence_type="floating", document_kind="none")
-    units = list(Unit.objects.filter(code__in=[NQ_COMMUNITY, NQ_COMMUNITY_2]).order_by("path"))
-    rates = {r.unit.code: r for r in collection_rates(units=units)}
-    (station,) = collection_rates(units=[Unit.objects.get(code=NANQIAO)])
-    with pytest.raises(ValueError):
-        collection_rates(units=[*units, station.unit])
-    community = rates[NQ_COMMUNITY]
-    assert (
-        community.residents,
-        community.residents_complete,
-        community.addresses,
-        community.addresses_complete,
-    ) == (2, 1, 2, 1)
-    assert community.rate == 0.5
-    assert (station.residents, station.addresses) == (2, 2)
-    assert rates[NQ_COMMUNITY_2].rate is None
+    assert "1234" not in str(event.detail)

@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.registry.addresses import residents_match_addresses
-from linli.registry.importing import import_residents, report_csv
-from linli.registry.imports.places import import_places
+from linli.registry.services.addresses import residents_match_addresses
+from linli.registry.services.imports.places import import_places
+from linli.registry.services.imports.report import report_csv
+from linli.registry.services.imports.residents import import_residents
 
 # Without a terminal, a progress line at most this often (seconds), so that logs stay short.
 _LOG_PROGRESS_EVERY = 5.0

@@ -29,10 +29,11 @@ from linli.audit.models import AuditEvent
 from linli.conftest import NQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
-from linli.registry.importing import ImportFileError, import_residents
-from linli.registry.imports import tables
 from linli.registry.models import Address, Business, Housing, ImportJob, Resident
-from linli.registry.services import import_jobs_fail_stuck
+from linli.registry.services.imports import tables
+from linli.registry.services.imports.jobs import import_jobs_fail_stuck
+from linli.registry.services.imports.report import ImportFileError
+from linli.registry.services.imports.residents import import_residents
 from linli.registry.tasks import validate_import_job
 from linli.registry.tests import hostile_corpus
 
@@ -264,10 +265,10 @@ def test_a_child_that_dies_after_sending_rows_fails_the_import_and_writes_nothin
 
 
 def test_a_child_past_the_request_time_limit_is_killed_and_the_job_fails(client_for, monkeypatch):
-    from linli.registry import services
+    from linli.registry.services.imports import jobs
 
     # LINLI_IMPORT_SECONDS stays at its default: a parse inside a request gets the shorter limit.
-    monkeypatch.setattr(services, "IN_REQUEST_SECONDS", 1)
+    monkeypatch.setattr(jobs, "IN_REQUEST_SECONDS", 1)
     _child(monkeypatch, "import time; time.sleep(60)")
     response = client_for("officer-nq").post(
         "/imports/new/",
@@ -362,7 +363,7 @@ def test_tick_fails_a_job_stuck_validating_and_leaves_the_others(persona, settin
 
 
 def test_a_job_failed_as_stuck_is_not_written_by_a_late_worker(persona, settings, client_for, monkeypatch):
-    from linli.registry import services
+    from linli.registry.services.imports import jobs
 
     client = client_for("officer-nq")
     rows = "\n".join([",".join(HEADER), f"迟到,{_id(11)},,户籍,育秀路"]) + "\n"
@@ -373,7 +374,7 @@ def test_a_job_failed_as_stuck_is_not_written_by_a_late_worker(persona, settings
     job = ImportJob.objects.get(uuid=response["Location"].rstrip("/").rsplit("/", 1)[-1])
     assert job.state == ImportJob.State.VALIDATED
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.WRITING)
-    real_import = services.import_residents
+    real_import = jobs.import_residents
 
     def tick_meanwhile(**kwargs):
         report = real_import(**kwargs)
@@ -382,8 +383,8 @@ def test_a_job_failed_as_stuck_is_not_written_by_a_late_worker(persona, settings
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, failure="卡住")
         return report
 
-    monkeypatch.setattr(services, "import_residents", tick_meanwhile)
-    services.import_job_run_write(job_uuid=job.uuid, actor_id=persona("officer-nq").pk)
+    monkeypatch.setattr(jobs, "import_residents", tick_meanwhile)
+    jobs.import_job_run_write(job_uuid=job.uuid, actor_id=persona("officer-nq").pk)
     job.refresh_from_db()
     assert job.state != ImportJob.State.DONE
     assert not Resident.objects.filter(name="迟到").exists()

@@ -27,11 +27,11 @@ from linli.core import paths
 from linli.lib.idcard import IdNumberError, check_digit, parse_id_number
 from linli.lib.phone import PhoneError, normalise_phone, phone_last4
 from linli.org.models import Unit
-from linli.registry.imports.report import ImportFileError, ImportReport, RowError
-from linli.registry.imports.scope import audit_import, audit_refused, import_roots
-from linli.registry.imports.tables import map_columns, read_table
-from linli.registry.imports.writers import ResidentRow, resident_writer
 from linli.registry.models import Resident
+from linli.registry.services.imports.report import ImportFileError, ImportReport, RowError
+from linli.registry.services.imports.scope import audit_import, audit_refused, import_roots
+from linli.registry.services.imports.tables import map_columns, read_table
+from linli.registry.services.imports.writers import ResidentRow, resident_writer
 
 # Column → (the header shown in reports, the headers offices actually write).
 RESIDENT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -19,10 +19,10 @@ from linli.conftest import ANGSU_TOWN, NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2
 from linli.lib.credit_code import make_credit_code
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
-from linli.registry import services
-from linli.registry.imports.places import ADDRESS_OUTSIDE, BUSINESS_OUTSIDE, import_places
-from linli.registry.imports.residents import OUT_OF_SCOPE_MESSAGE, import_residents
 from linli.registry.models import Address, Business, Housing, ImportJob, Resident
+from linli.registry.services.imports import jobs
+from linli.registry.services.imports.places import ADDRESS_OUTSIDE, BUSINESS_OUTSIDE, import_places
+from linli.registry.services.imports.residents import OUT_OF_SCOPE_MESSAGE, import_residents
 
 pytestmark = pytest.mark.django_db
 
@@ -160,11 +160,11 @@ def test_a_web_import_keeps_to_the_users_scope(persona, holders, settings, tmp_p
     text = "\n".join(",".join(r) for r in [HEADER, *_rows(9, 4, 5)]) + "\n"
     upload = SimpleUploadedFile("人口.csv", text.encode("utf-8-sig"), content_type="text/csv")
     officer = persona("officer-nq")
-    job = services.import_job_create(actor=officer, unit=grid, upload=upload)
+    job = jobs.import_job_create(actor=officer, unit=grid, upload=upload)
     job.refresh_from_db()
     assert job.state == ImportJob.State.VALIDATED
     assert job.rejected == 2
-    services.import_job_write(actor=officer, job=job, write_valid_rows=True)
+    jobs.import_job_write(actor=officer, job=job, write_valid_rows=True)
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE
     assert {n: _state(n) for n in (4, 5)} == before
@@ -287,7 +287,7 @@ def test_the_upsert_itself_never_updates_a_holder_outside_the_target(holders):
     from django.db import transaction
     from django.utils import timezone
 
-    from linli.registry.imports.writers import resident_writer
+    from linli.registry.services.imports.writers import resident_writer
 
     before = _state(2)
     row = ("冒名", _id(2), "F", "1961-03-03", "13700000002", "0002", "floating", "新地址", "", "", 1)

@@ -9,9 +9,9 @@ import pytest
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2
 from linli.lib.credit_code import make_credit_code
 from linli.org.models import Unit
-from linli.registry.imports.places import import_places
-from linli.registry.imports.report import ImportFileError
 from linli.registry.models import Address, Business, Housing
+from linli.registry.services.imports.places import import_places
+from linli.registry.services.imports.report import ImportFileError
 
 pytestmark = pytest.mark.django_db
 

@@ -25,11 +25,11 @@ from linli.lib.address import parse_address
 from linli.lib.credit_code import CreditCodeError, normalise_credit_code
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.org.models import Unit
-from linli.registry.addresses import DISTRICT_PREFIXES, AddressIndex, address_code, station_path_of
-from linli.registry.imports.report import ImportFileError, ImportReport, RowError
-from linli.registry.imports.scope import audit_import, audit_refused, import_roots, is_within_any
-from linli.registry.imports.tables import map_columns, read_table
 from linli.registry.models import Address, Business, Housing
+from linli.registry.services.addresses import DISTRICT_PREFIXES, AddressIndex, address_code, station_path_of
+from linli.registry.services.imports.report import ImportFileError, ImportReport, RowError
+from linli.registry.services.imports.scope import audit_import, audit_refused, import_roots, is_within_any
+from linli.registry.services.imports.tables import map_columns, read_table
 
 Record = TypeVar("Record")
 Columns = dict[str, tuple[str, tuple[str, ...]]]

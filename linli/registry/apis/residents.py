@@ -1,32 +1,23 @@
-"""The /api/v1/ registry endpoints: scoped and masked like the pages; an ID number only in a POST body."""
+"""The /api/v1/ resident endpoints: scoped and masked like the pages; an ID number only in a POST body."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any, TypeVar
-from uuid import UUID
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from linli.api.schemas import UnitRef
 from linli.audit.reads import audit_read, search_terms
-from linli.core.masking import age_of, mask_phone
+from linli.core.masking import age_of
 from linli.lib.idcard import IdNumberError, parse_id_number
-from linli.registry.models import Address, Business, Housing, ImportJob, Resident
-from linli.registry.selectors import (
-    addresses_visible_to,
-    businesses_visible_to,
-    get_import_job_for_user,
+from linli.registry.models import Resident
+from linli.registry.selectors.residents import (
     get_resident_for_user,
-    housing_visible_to,
-    import_jobs_visible_to,
     resident_row,
     residents_search,
     residents_visible_to,
@@ -151,99 +142,11 @@ class ResidentDetailOut(ResidentOut):
     unit_path: str
 
 
-class AddressOut(Schema):
-    id: int
-    code: str
-    full_text: str
-    locality: str
-    lane: str
-    number: str
-    building: str
-    unit_no: str
-    room: str
-    unit_path: str
-
-
-class HousingOut(Schema):
-    id: int
-    address_id: int
-    address: str
-    usage: str
-    usage_label: str
-    owner_name: str
-    owner_phone: str
-    tenant_count: int | None
-    unit_path: str
-
-
-class BusinessOut(Schema):
-    id: int
-    name: str
-    kind: str
-    kind_label: str
-    credit_code: str | None
-    address_id: int | None
-    address: str
-    contact_name: str
-    contact_phone: str
-    unit_path: str
-
-
-class ImportJobOut(Schema):
-    uuid: UUID
-    kind: str
-    kind_label: str
-    state: str
-    state_label: str
-    unit: UnitRef
-    original_name: str
-    uploaded_by: str
-    created_at: datetime
-    finished_at: datetime | None
-    write_valid_rows: bool
-    total_rows: int
-    rows_done: int
-    rejected: int
-    created: int
-    updated: int
-    unchanged: int
-    failure: str
-    report_url: str | None
-
-
 class ResidentPage(Schema):
     count: int
     page: int
     page_size: int
     items: list[ResidentOut]
-
-
-class AddressPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[AddressOut]
-
-
-class HousingPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[HousingOut]
-
-
-class BusinessPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[BusinessOut]
-
-
-class ImportJobPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[ImportJobOut]
 
 
 def _page(queryset: QuerySet[M], paging: Paging, out: Callable[[M], dict[str, Any]]) -> dict[str, Any]:
@@ -269,64 +172,6 @@ def _resident_out(resident: Resident) -> dict[str, Any]:
         "address": row.address,
         "status": resident.status,
         "status_label": row.status,
-    }
-
-
-def _address_out(address: Address) -> dict[str, Any]:
-    fields = ("id", "code", "full_text", "locality", "lane", "number", "building", "unit_no", "room")
-    return {**{f: getattr(address, f) for f in fields}, "unit_path": address.unit_path}
-
-
-def _housing_out(housing: Housing) -> dict[str, Any]:
-    return {
-        "id": housing.pk,
-        "address_id": housing.address_id,
-        "address": str(housing.address),
-        "usage": housing.usage,
-        "usage_label": housing.get_usage_display(),
-        "owner_name": housing.owner_name,
-        "owner_phone": mask_phone(housing.owner_phone),
-        "tenant_count": housing.tenant_count,
-        "unit_path": housing.unit_path,
-    }
-
-
-def _business_out(business: Business) -> dict[str, Any]:
-    return {
-        "id": business.pk,
-        "name": business.name,
-        "kind": business.kind,
-        "kind_label": business.get_kind_display(),
-        "credit_code": business.credit_code,
-        "address_id": business.address_id,
-        "address": str(business.address) if business.address_id and business.address else "",
-        "contact_name": business.contact_name,
-        "contact_phone": mask_phone(business.contact_phone),
-        "unit_path": business.unit_path,
-    }
-
-
-def _import_job_out(job: ImportJob) -> dict[str, Any]:
-    return {
-        "uuid": job.uuid,
-        "kind": job.kind,
-        "kind_label": job.get_kind_display(),
-        "state": job.state,
-        "state_label": job.get_state_display(),
-        "unit": {"code": job.unit.code, "name": job.unit.name},
-        "original_name": job.original_name,
-        "uploaded_by": job.uploaded_by.get_username(),
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
-        "write_valid_rows": job.write_valid_rows,
-        "total_rows": job.total_rows,
-        "rows_done": job.rows_done,
-        "rejected": job.rejected,
-        "created": job.created,
-        "updated": job.updated,
-        "unchanged": job.unchanged,
-        "failure": job.failure,
-        "report_url": reverse("import-job-report", args=[job.uuid]) if job.report_name else None,
     }
 
 
@@ -372,30 +217,3 @@ def resident_detail(request: HttpRequest, resident_id: int) -> dict[str, Any]:
         "relation_to_head": resident.relation_to_head,
         "unit_path": resident.unit_path,
     }
-
-
-@router.get("/addresses", response=AddressPage)
-def addresses(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
-    return _page(addresses_visible_to(user=request.user).order_by("unit_path", "key"), paging, _address_out)
-
-
-@router.get("/housing", response=HousingPage)
-def housing(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
-    """Actual housing in scope; owners' phones masked."""
-    return _page(housing_visible_to(user=request.user), paging, _housing_out)
-
-
-@router.get("/businesses", response=BusinessPage)
-def businesses(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
-    """Actual businesses in scope; contact phones masked."""
-    return _page(businesses_visible_to(user=request.user), paging, _business_out)
-
-
-@router.get("/imports", response=ImportJobPage)
-def imports(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
-    return _page(import_jobs_visible_to(user=request.user), paging, _import_job_out)
-
-
-@router.get("/imports/{job_uuid}", response=ImportJobOut)
-def import_detail(request: HttpRequest, job_uuid: UUID) -> dict[str, Any]:
-    return _import_job_out(get_import_job_for_user(request.user, job_uuid))

@@ -13,7 +13,7 @@ from typing import Any
 from linli.audit.services import audit_record
 from linli.core import paths
 from linli.org.models import Unit
-from linli.registry.imports.report import ImportFileError
+from linli.registry.services.imports.report import ImportFileError
 
 
 def import_roots(*, actor: Any, unit: Unit) -> list[str]:

@@ -9,7 +9,8 @@ from linli.conftest import NQ_GRID, NQ_GRID_2, TQ_GRID
 from linli.core.errors import ServiceError
 from linli.lib.tests.test_address import NOT_UNDERSTOOD, PREFIXES, UNDERSTOOD
 from linli.org.models import Unit
-from linli.registry.addresses import (
+from linli.registry.models import Address, AddressReview, Resident
+from linli.registry.services.addresses import (
     AddressIndex,
     address_code,
     address_register,
@@ -17,7 +18,6 @@ from linli.registry.addresses import (
     resident_attach_address,
     residents_match_addresses,
 )
-from linli.registry.models import Address, AddressReview, Resident
 
 pytestmark = pytest.mark.django_db
 

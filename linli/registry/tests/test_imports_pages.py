@@ -16,8 +16,8 @@ from linli.audit.models import AuditEvent
 from linli.conftest import NQ_COMMUNITY, NQ_GRID, NQ_GRID_2, TQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
-from linli.registry import services
 from linli.registry.models import ImportJob, Resident
+from linli.registry.services.imports import jobs
 from linli.registry.tasks import validate_import_job, write_import_job
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +209,7 @@ def test_wrong_type_empty_or_oversized_uploads_are_refused_on_the_form(client_fo
     assert "只能导入 xlsx、xls 或 csv 文件" in body
     body = upload(client, SimpleUploadedFile("人口.csv", b"")).content.decode()
     assert "文件是空的" in body
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 1024)
+    monkeypatch.setattr(jobs, "MAX_UPLOAD_BYTES", 1024)
     body = upload(client, csv_upload([HEADER, *good_rows(40)])).content.decode()
     assert "MB 的上限，请拆分后导入" in body
     assert "请选择要导入的文件" in client.post("/imports/new/", {"grid": NQ_GRID}).content.decode()
@@ -361,7 +361,7 @@ def test_the_job_list_costs_the_same_few_queries_for_many_jobs(client_for, djang
 def test_a_large_file_is_validated_and_written_by_the_worker(client_for, monkeypatch):
     from django_tasks_db.models import DBTaskResult
 
-    monkeypatch.setattr(services, "SYNC_MAX_BYTES", {})
+    monkeypatch.setattr(jobs, "SYNC_MAX_BYTES", {})
     client = client_for("nanqiao")
     job = job_from(upload(client, csv_upload([HEADER, *good_rows(3)])))
     assert job.state == ImportJob.State.UPLOADED
@@ -404,7 +404,7 @@ def test_a_failure_inside_the_write_leaves_nothing(client_for, monkeypatch):
     def broken(**kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(services, "import_residents", broken)
+    monkeypatch.setattr(jobs, "import_residents", broken)
     client.post(f"/imports/{job.uuid}/write/", {"write_valid_rows": "0"})
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED
@@ -417,12 +417,12 @@ def test_services_check_the_capability_themselves(persona, var_dir):
 
     grid = Unit.objects.get(code=NQ_GRID)
     with pytest.raises(ServiceError):
-        services.import_job_create(
+        jobs.import_job_create(
             actor=persona("grid-nq"), unit=grid, upload=csv_upload([HEADER, *good_rows(1)])
         )
-    job = services.import_job_create(
+    job = jobs.import_job_create(
         actor=persona("nanqiao"), unit=grid, upload=csv_upload([HEADER, *good_rows(1)])
     )
     with pytest.raises(ServiceError):
-        services.import_job_write(actor=persona("auditor"), job=job, write_valid_rows=False)
+        jobs.import_job_write(actor=persona("auditor"), job=job, write_valid_rows=False)
     assert Path(var_dir / "imports" / job.stored_name).exists()

@@ -9,7 +9,7 @@ xlsx's zip and XML before python-calamine sees it, and writes the rows as JSON l
     {"end": ROWS}                            every row was written
 
 Whatever happens to it (a Rust panic, an abort on a huge allocation, a kill by a limit), the server
-process that started it (linli.registry.imports.tables) only ever sees these lines or an exit status.
+process that started it (linli.registry.services.imports.tables) only ever sees these lines or an exit status.
 It imports the standard library only (python_calamine when a workbook is read), never Django, and is
 run as a script in isolated mode, so that starting it costs a few tens of milliseconds.
 """

@@ -16,8 +16,9 @@ from linli.conftest import NQ_COMMUNITY, NQ_GRID, TQ_GRID
 from linli.core.errors import ServiceError
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
-from linli.registry.importing import ImportFileError, import_residents, report_rows
 from linli.registry.models import Resident
+from linli.registry.services.imports.report import ImportFileError, report_rows
+from linli.registry.services.imports.residents import import_residents
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Reading the spreadsheets offices keep: the rows of an xlsx/xls (calamine) or a csv (UTF-8, GBK, UTF-16).
 
 An upload is hostile until read, so this process never parses one: `read_table` starts
-linli/registry/imports/sandbox.py as a child process with its own memory, CPU, output and file limits
+linli/registry/services/imports/sandbox.py as a child process with its own memory, CPU, output and file limits
 and a wall-clock timeout kept from here, and reads back the rows it writes as JSON lines to a private
 temporary file, while it writes them. A file the child refuses, a child killed by a limit or by the
 timeout, a crash or any other exit without its end line becomes an ImportFileError with a Chinese
@@ -27,8 +27,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from linli.registry.imports import sandbox
-from linli.registry.imports.report import ImportFileError
+from linli.registry.services.imports import sandbox
+from linli.registry.services.imports.report import ImportFileError
 
 logger = logging.getLogger(__name__)
 

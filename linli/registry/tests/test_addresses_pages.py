@@ -6,8 +6,8 @@ import pytest
 
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, TOUQIAO
 from linli.org.models import Unit
-from linli.registry.addresses import address_register, resident_attach_address
 from linli.registry.models import AddressReview, Resident
+from linli.registry.services.addresses import address_register, resident_attach_address
 
 pytestmark = pytest.mark.django_db
 

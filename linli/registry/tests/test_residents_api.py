@@ -8,11 +8,9 @@ import json
 import pytest
 
 from linli.audit.models import AuditEvent
-from linli.conftest import NQ_GRID, NQ_GRID_2, TQ_GRID
+from linli.conftest import NQ_GRID
 from linli.core.masking import age_of
-from linli.org.models import Unit
-from linli.registry.models import Address, Business, Housing, ImportJob
-from linli.registry.tests.test_pages import LI_ID, WANG_ID, ZHANG_ID, make_people
+from linli.registry.tests.test_residents_pages import LI_ID, WANG_ID, ZHANG_ID, make_people
 
 pytestmark = pytest.mark.django_db
 
@@ -155,108 +153,6 @@ def test_resident_detail_outside_scope_is_404(api_for, people, username, who):
     assert response.status_code == 404
     assert response.json() == {"detail": "未找到"}
     assert not AuditEvent.objects.filter(action="resident.view").exists()
-
-
-@pytest.fixture
-def places(people):
-    zhang_address = people["zhang"].address
-    tq_grid = Unit.objects.get(code=TQ_GRID)
-    tq_address = Address.objects.create(
-        code="T-310120.09-1", station_path="310120.09", key="头桥路|1号", grid=tq_grid, unit_path=TQ_GRID,
-        locality="头桥路", number="1号", full_text="头桥路1号",
-    )  # fmt: skip
-    Housing.objects.create(
-        address=zhang_address,
-        unit_path=NQ_GRID,
-        usage="rented",
-        owner_name="试房东",
-        owner_phone="13611112222",
-    )
-    Housing.objects.create(address=tq_address, unit_path=TQ_GRID, usage="vacant")
-    Business.objects.create(
-        name="试小店", kind="shop", address=zhang_address, unit_path=NQ_GRID,
-        contact_name="试店主", contact_phone="021-57123456",
-    )  # fmt: skip
-    Business.objects.create(name="试头桥厂", kind="enterprise", unit_path=TQ_GRID)
-    return {"nq": zhang_address, "tq": tq_address}
-
-
-def test_addresses_housing_and_businesses_are_scoped(api_for, places):
-    grid = api_for("grid-nq")
-    addresses = grid.get("/api/v1/addresses").json()
-    assert [a["code"] for a in addresses["items"]] == ["T-310120.01-1"]
-    assert addresses["items"][0]["full_text"] == "育秀路100弄12号401室"
-    housing = grid.get("/api/v1/housing").json()["items"]
-    assert [(h["usage_label"], h["owner_phone"]) for h in housing] == [("出租", "136****2222")]
-    assert "13611112222" not in grid.get("/api/v1/housing").content.decode()
-    businesses = grid.get("/api/v1/businesses").json()["items"]
-    assert [(b["name"], b["contact_phone"]) for b in businesses] == [("试小店", "021-****3456")]
-    assert "57123456" not in grid.get("/api/v1/businesses").content.decode()
-    admin = api_for("admin")
-    assert {a["code"] for a in admin.get("/api/v1/addresses").json()["items"]} >= {
-        "T-310120.01-1",
-        "T-310120.09-1",
-    }
-    assert {b["name"] for b in admin.get("/api/v1/businesses").json()["items"]} >= {"试小店", "试头桥厂"}
-    for url in ("/api/v1/addresses", "/api/v1/housing", "/api/v1/businesses"):
-        assert api_for("zhian").get(url).json() == {"count": 0, "page": 1, "page_size": 50, "items": []}
-        assert "T-310120.01-1" not in api_for("grid-tq").get(url).content.decode()
-        assert "试小店" not in api_for("grid-tq").get(url).content.decode()
-
-
-@pytest.fixture
-def jobs(persona, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-
-    def make(code: str, name: str) -> ImportJob:
-        import uuid
-
-        unit = Unit.objects.get(code=code)
-        return ImportJob.objects.create(
-            uuid=uuid.uuid4(), kind="residents", unit=unit, unit_path=unit.path, uploaded_by=persona("admin"),
-            original_name=name, stored_name="x.csv", state="validated", total_rows=10, rejected=2,
-            report_name="x-report.xlsx",
-        )  # fmt: skip
-
-    return {
-        "nq": make(NQ_GRID, "南桥.csv"),
-        "nq2": make(NQ_GRID_2, "南桥二.csv"),
-        "tq": make(TQ_GRID, "头桥.csv"),
-    }
-
-
-@pytest.mark.parametrize(
-    ("username", "expected"),
-    [
-        ("grid-nq", {"南桥.csv"}),
-        ("nanqiao", {"南桥.csv", "南桥二.csv"}),
-        ("auditor", {"南桥.csv", "南桥二.csv", "头桥.csv"}),
-        ("grid-tq", {"头桥.csv"}),
-        ("zhian", set()),
-    ],
-)
-def test_import_jobs_are_scoped(api_for, jobs, username, expected):
-    body = api_for(username).get("/api/v1/imports").json()
-    assert {j["original_name"] for j in body["items"]} == expected
-
-
-def test_import_job_detail(api_for, jobs):
-    job = jobs["nq"]
-    body = api_for("grid-nq").get(f"/api/v1/imports/{job.uuid}").json()
-    assert (body["state"], body["state_label"], body["total_rows"], body["rejected"]) == (
-        "validated",
-        "已校验",
-        10,
-        2,
-    )
-    assert body["unit"] == {"code": NQ_GRID, "name": "第一网格"}
-    assert body["report_url"] == f"/imports/{job.uuid}/report.xlsx"
-    assert body["uploaded_by"] == "admin"
-    for username in ("grid-tq", "zhian", "touqiao"):
-        response = api_for(username).get(f"/api/v1/imports/{job.uuid}")
-        assert response.status_code == 404
-        assert response.json() == {"detail": "未找到"}
-    assert api_for("admin").get("/api/v1/imports/not-a-uuid").status_code == 422
 
 
 def test_the_schema_lists_the_registry_endpoints(client):

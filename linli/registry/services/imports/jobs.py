@@ -1,12 +1,12 @@
 """Import jobs (R4): an uploaded file is stored, validated, and written when the user chooses.
 
-The row-level work is `linli.registry.importing` (its public API only: `import_residents`,
-`ImportFileError`, `report_rows`). A job moves uploaded → validating → validated → writing → done, or
-to failed with a Chinese reason. Small files run inside the request; large ones through a task that
-`linli worker` runs. Each step claims the job with a conditional update, so a step runs once even if
-two workers pick it up, and ends it with another, so a job that `linli tick` failed as stuck stays
+The row-level work is the rest of `linli.registry.services.imports` (its public API only:
+`import_residents`, `ImportFileError`, `report_rows`). A job moves uploaded → validating → validated →
+writing → done, or to failed with a Chinese reason. Small files run inside the request; large ones through
+a task that `linli worker` runs. Each step claims the job with a conditional update, so a step runs once
+even if two workers pick it up, and ends it with another, so a job that `linli tick` failed as stuck stays
 failed. No step parses the file itself: `read_table` has a sandboxed child process do that
-(linli.registry.imports.tables), so a hostile upload can end a job, never the server process.
+(linli.registry.services.imports.tables), so a hostile upload can end a job, never the server process.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ from linli.accounts.selectors import require_capability
 from linli.audit.services import audit_record
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.registry.importing import ImportFileError, ImportReport, import_residents
-from linli.registry.imports.tables import time_limit
 from linli.registry.models import ImportJob
-from linli.registry.selectors import imports_dir, report_path
+from linli.registry.selectors.imports import imports_dir, report_path
+from linli.registry.services.imports.report import ImportFileError, ImportReport
+from linli.registry.services.imports.residents import import_residents
+from linli.registry.services.imports.tables import time_limit
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +247,7 @@ def import_job_run_write(*, job_uuid: uuid.UUID | str, actor_id: int) -> None:
     if job.kind in (ImportJob.Kind.RESIDENTS, ImportJob.Kind.ADDRESSES):
         # New residents, or new standard addresses for residents still unmatched: attach what matches,
         # queue the rest for review. After the commit, so that a failure here loses no imported row.
-        from linli.registry.addresses import residents_match_addresses
+        from linli.registry.services.addresses import residents_match_addresses
 
         residents_match_addresses(unit_path=job.unit_path)
 
@@ -270,7 +271,7 @@ def _run_import(
     job: ImportJob, *, actor: Any, dry_run: bool = False, write_valid_rows: bool = False
 ) -> ImportReport:
     """The import for the job's kind: residents by the fast pipeline, the other kinds by the generic one."""
-    from linli.registry.imports.places import import_places
+    from linli.registry.services.imports.places import import_places
 
     if job.kind == ImportJob.Kind.RESIDENTS:
 
@@ -347,7 +348,7 @@ def import_jobs_fail_stuck() -> int:
 
 def _write_report(job: ImportJob, report: ImportReport) -> str:
     """Write the row errors as xlsx (行号/列/问题) next to the upload; returns the file's name."""
-    from linli.registry.imports.report import report_xlsx
+    from linli.registry.services.imports.report import report_xlsx
 
     name = f"{job.uuid}-report.xlsx"
     final = imports_dir() / name

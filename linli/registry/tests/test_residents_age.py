@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from linli.core.masking import age_of
-from linli.registry.tests.test_pages import ZHANG_ID, make_people
+from linli.registry.tests.test_residents_pages import ZHANG_ID, make_people
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,20 @@
+"""Permission-bearing reads of actual businesses (单位场所)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from linli.accounts.selectors import scope_for
+from linli.core import paths
+from linli.registry.models import Business
+
+
+def businesses_visible_to(*, user: Any) -> QuerySet[Business]:
+    scope = scope_for(user)
+    return (
+        Business.objects.filter(paths.any_subtree_q("unit_path", scope.full_roots))
+        .select_related("address")
+        .order_by("unit_path", "name")
+    )
