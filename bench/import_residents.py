@@ -233,7 +233,7 @@ def step_pipeline(path: Path) -> dict[str, Any]:
     """(b), (c), (d): `import_residents` as the `linli import` command calls it."""
     _django()
     from linli.org.models import Unit
-    from linli.registry.importing import import_residents
+    from linli.registry.services.imports.residents import import_residents
 
     unit = Unit.objects.get(code=GRID)
     started = time.perf_counter()

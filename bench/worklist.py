@@ -261,8 +261,7 @@ def load(args: argparse.Namespace) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from linli.accounts.models import Membership
-    from linli.accounts.roles import Role
+    from linli.accounts.models import Membership, Role
     from linli.org.demo import load_org_demo
     from linli.org.models import Unit
 
@@ -446,9 +445,9 @@ def measure(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
     from linli.accounts.models import User
-    from linli.accounts.selectors import scope_for
-    from linli.care.indicators import last_full_weeks, on_time_rates
-    from linli.care.selectors import contacts_due
+    from linli.accounts.selectors.scope import scope_for
+    from linli.care.selectors.indicators import last_full_weeks, on_time_rates
+    from linli.care.selectors.worklists import contacts_due
     from linli.org.models import Unit
 
     today = timezone.localdate()

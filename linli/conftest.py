@@ -109,7 +109,7 @@ def client_for(db: None) -> Callable[[str], Client]:
 def api_for(db: None) -> Callable[[str], Client]:
     """An API client holding a bearer token for a persona."""
     from linli.accounts.models import User
-    from linli.accounts.services import api_token_issue
+    from linli.accounts.services.api_tokens import api_token_issue
 
     def make(username: str) -> Client:
         token = api_token_issue(user=User.objects.get(username=username))

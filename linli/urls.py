@@ -1,14 +1,25 @@
+"""The root URL conf: every app's pages, and the API with every app's router (docs/architecture.md,
+"Layers": the project layer is the only one that knows all the apps)."""
+
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from ninja.security import django_auth
 
-from linli.accounts import views as account_views
-from linli.accounts.views import LoginView, home
-from linli.api.main import api
-from linli.audit.views.events import audit_export, audit_log
+from linli.accounts.apis import router as accounts_api
+from linli.accounts.apis.api_tokens import BearerAuth
+from linli.api.main import new_api
+from linli.care.apis import router as care_api
 from linli.core.views import bench_baseline
+from linli.needs.apis import router as needs_api
+from linli.org.apis import router as org_api
+from linli.registry.apis import router as registry_api
+from linli.safety.apis import router as safety_api
+
+api = new_api(auth=[BearerAuth(), django_auth])
+for router in (accounts_api, org_api, registry_api, care_api, needs_api, safety_api):
+    api.add_router("", router)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -16,20 +27,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", home, name="home"),
-    path("login/", LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", account_views.account, name="account"),
-    path("account/2fa/", account_views.otp_verify, name="otp-verify"),
-    path("account/2fa/setup/", account_views.otp_setup, name="otp-setup"),
-    path("account/2fa/recovery-codes/", account_views.recovery_codes_renew, name="recovery-codes-renew"),
-    path("account/password/", account_views.password_change, name="password-change"),
-    path("account/tokens/", account_views.tokens, name="tokens"),
-    path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token-revoke"),
-    path("account/security/", account_views.security, name="security"),
-    path("account/security/<str:username>/", account_views.security_action, name="security-action"),
-    path("audit/", audit_log, name="audit-log"),
-    path("audit/export/", audit_export, name="audit-export"),
+    path("", include("linli.accounts.urls")),
+    path("", include("linli.audit.urls")),
     path("healthz", healthz, name="healthz"),
     # The baseline of bench/http.py: the signed-in user's own username, through every middleware.
     path("bench/baseline", bench_baseline, name="bench-baseline"),

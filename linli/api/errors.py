@@ -2,8 +2,8 @@
 
 Every refusal is `{"detail": <Chinese summary>, "errors": [{"loc": [...], "msg": <Chinese>}]}`
 (`ProblemOut`). A `ServiceError` raised by a service under an endpoint becomes a 422 with that body
-through the handler `api.main` registers; a subclass may say another status (`status = 409` for a
-change that lost a race). Endpoints do not catch `ServiceError` themselves.
+through the handler `linli.api.main.new_api` registers; a subclass may say another status
+(`status = 409` for a change that lost a race). Endpoints do not catch `ServiceError` themselves.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The /api/v1/ plumbing: authentication, Chinese error bodies, routers from each app's apis.py."""
+"""The /api/v1/ plumbing: the API object with its Chinese error bodies and stable operation ids.
+
+`new_api(auth=...)` builds it; the root URL conf (`linli/urls.py`) gives it the authentication of
+`linli.accounts` and mounts every app's router. This package imports no domain app.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer, django_auth
 
-from linli.accounts.services import api_token_user
 from linli.api.errors import service_error_body, status_of
 from linli.core.errors import ServiceError
-
-
-class BearerAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(token)
-        if user is None:
-            return None
-        request.user = user
-        return user
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -37,32 +30,6 @@ class LinliAPI(NinjaAPI):
         call it. Function names are unique within an app (the schema test checks every id is unique)."""
         module = operation.view_func.__module__.split(".")
         return f"linli_{module[1]}_apis_{operation.view_func.__name__}"
-
-
-api = LinliAPI(
-    renderer=ChineseJSONRenderer(),
-    title="邻里 API",
-    version="1",
-    urls_namespace="api",
-    auth=[BearerAuth(), django_auth],
-    # The interactive docs load assets from a CDN; the schema alone is served.
-    docs_url=None,
-)
-
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "未找到"}, status=404)
-
-
-@api.exception_handler(PermissionDenied)
-def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "没有权限执行此操作"}, status=403)
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
 
 # What pydantic says of a field, in Chinese (its own messages are English); {name}s come from its ctx.
@@ -115,32 +82,41 @@ def chinese_message(error: dict[str, Any]) -> str:
         return template.split("{")[0].rstrip("：，, ") or "取值无效"
 
 
-@api.exception_handler(ServiceError)
-def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return api.create_response(request, service_error_body(exc), status=status_of(exc))
+def new_api(*, auth: list[Any]) -> LinliAPI:
+    """The API object, with linli's renderer, error bodies and `auth` for every endpoint."""
+    api = LinliAPI(
+        renderer=ChineseJSONRenderer(),
+        title="邻里 API",
+        version="1",
+        urls_namespace="api",
+        auth=auth,
+        # The interactive docs load assets from a CDN; the schema alone is served.
+        docs_url=None,
+    )
 
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(request, {"detail": "未找到"}, status=404)
 
-@api.exception_handler(ValidationError)
-def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [{"loc": list(e.get("loc", [])), "msg": chinese_message(e)} for e in exc.errors]
-    detail = "请求数据有误"
-    if len(errors) == 1:
-        field = next((str(part) for part in reversed(errors[0]["loc"]) if isinstance(part, str)), "")
-        detail = f"请求数据有误：{field + ' ' if field else ''}{errors[0]['msg']}"
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(request, {"detail": "没有权限执行此操作"}, status=403)
 
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
-def _register() -> None:
-    from linli.accounts.apis import router as accounts_router
-    from linli.org.apis import router as org_router
-    from linli.registry.apis import router as registry_router
+    @api.exception_handler(ServiceError)
+    def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        return api.create_response(request, service_error_body(exc), status=status_of(exc))
 
-    api.add_router("", accounts_router)
-    api.add_router("", org_router)
-    api.add_router("", registry_router)
-    api.add_router("", "linli.care.apis.router")
-    api.add_router("", "linli.needs.apis.router")
-    api.add_router("", "linli.safety.apis.router")
+    @api.exception_handler(ValidationError)
+    def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [{"loc": list(e.get("loc", [])), "msg": chinese_message(e)} for e in exc.errors]
+        detail = "请求数据有误"
+        if len(errors) == 1:
+            field = next((str(part) for part in reversed(errors[0]["loc"]) if isinstance(part, str)), "")
+            detail = f"请求数据有误：{field + ' ' if field else ''}{errors[0]['msg']}"
+        return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
-
-_register()
+    return api

@@ -25,9 +25,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from linli.accounts.models import Membership, User
-from linli.accounts.roles import Role
-from linli.audit.services import audit_record
+from linli.accounts.models import Membership, Role, User
+from linli.audit.services.events import audit_record
 from linli.care.models import (
     CadenceRule,
     Category,

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from linli.accounts.client import client_address as resolve_client_address
+from linli.core.client import client_address as resolve_client_address
 from linli.core.context import client_address
 
 

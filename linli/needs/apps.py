@@ -7,3 +7,11 @@ class NeedsConfig(AppConfig):
     name = "linli.needs"
     label = "needs"
     verbose_name = "群众诉求"
+
+    def ready(self) -> None:
+        from linli.core.ticks import register_tick_job
+        from linli.needs.services.intake import intake_guard_purge
+        from linli.needs.services.requests import requests_escalate_overdue
+
+        register_tick_job("超时诉求自动上报", requests_escalate_overdue)
+        register_tick_job("清理公开提交计数", intake_guard_purge)

@@ -13,3 +13,8 @@ class NotifyConfig(AppConfig):
         from linli.notify.tasks import deliver_notification_later
 
         notification_queued.connect(deliver_notification_later, dispatch_uid="linli.notify.tasks")
+
+        from linli.core.ticks import register_tick_job
+        from linli.notify.services.notifications import notifications_retry_due
+
+        register_tick_job("通知重试", notifications_retry_due)

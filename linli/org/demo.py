@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
-from linli.accounts.models import Membership, User
-from linli.accounts.roles import Role
-from linli.audit.services import audit_record
+from linli.accounts.models import Membership, Role, User
+from linli.audit.services.events import audit_record
 from linli.org.models import LevelScheme, Liaison, SupportPoint, Unit
 
 FENGXIAN_CODE = "310120"

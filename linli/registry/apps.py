@@ -7,3 +7,9 @@ class RegistryConfig(AppConfig):
     name = "linli.registry"
     label = "registry"
     verbose_name = "一标三实"
+
+    def ready(self) -> None:
+        from linli.core.ticks import register_tick_job
+        from linli.registry.services.imports.jobs import import_jobs_fail_stuck
+
+        register_tick_job("终止卡住的导入任务", import_jobs_fail_stuck)

@@ -7,3 +7,11 @@ class SafetyConfig(AppConfig):
     name = "linli.safety"
     label = "safety"
     verbose_name = "矛盾纠纷和隐患"
+
+    def ready(self) -> None:
+        from linli.core.ticks import register_tick_job
+        from linli.safety.services.disputes import dispute_checks_remind
+        from linli.safety.services.hazards import hazards_remind_overdue
+
+        register_tick_job("协议回访提醒", dispute_checks_remind)
+        register_tick_job("隐患逾期提醒", hazards_remind_overdue)

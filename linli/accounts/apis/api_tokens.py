@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.security import HttpBearer
 
 from linli.accounts.models import ApiToken, User
 from linli.accounts.selectors.api_tokens import api_tokens_of, get_own_api_token
 from linli.accounts.selectors.two_factor import has_authenticator, recovery_codes_left, two_factor_required
-from linli.accounts.services.api_tokens import api_token_issue, api_token_revoke, api_token_revoke_raw
+from linli.accounts.services.api_tokens import (
+    api_token_issue,
+    api_token_revoke,
+    api_token_revoke_raw,
+    api_token_user,
+)
 from linli.accounts.services.lockout import LOCKED_MESSAGE
 from linli.accounts.services.two_factor import count_failure, match_code
 from linli.api.schemas import ErrorOut
@@ -93,3 +100,14 @@ def logout(request: HttpRequest) -> Status[None]:
     if scheme.lower() == "bearer" and raw.strip():
         api_token_revoke_raw(raw=raw.strip())
     return Status(204, None)
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <token>`: the API's token sign-in (tokens from `POST /auth/token`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is None:
+            return None
+        request.user = user
+        return user

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from linli.accounts.models import ApiToken, User
 from linli.accounts.services.users import _require_security_over
-from linli.audit.services import audit_record
+from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from linli.accounts.models import ApiToken, User
 from linli.accounts.services.api_tokens import _revoke_tokens
 from linli.accounts.services.users import _require_security_over
-from linli.audit.services import audit_record
+from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 
 

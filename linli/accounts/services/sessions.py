@@ -7,7 +7,7 @@ from typing import Any
 
 from linli.accounts.middleware import start_session_clock
 from linli.accounts.services.api_tokens import api_tokens_revoke_for_session
-from linli.audit.services import audit_record
+from linli.audit.services.events import audit_record
 
 
 def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from linli.accounts.models import ROLE_UNIT_KINDS, Capability, Membership, Role, User
 from linli.accounts.selectors.scope import forget_scope, require_capability, scope_for
-from linli.audit.services import audit_record
+from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 

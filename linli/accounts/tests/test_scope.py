@@ -17,7 +17,7 @@ from linli.conftest import (
     ZHIAN,
 )
 from linli.org.models import Unit
-from linli.org.selectors import units_visible_to
+from linli.org.selectors.units import units_visible_to
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from linli.accounts.middleware import EXPIRED_MESSAGE
 from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import scope_for
 from linli.accounts.selectors.users import memberships_of
-from linli.org.selectors import subtree_counts, top_units_visible_to
+from linli.org.selectors.units import subtree_counts, top_units_visible_to
 
 
 class LoginView(auth_views.LoginView):

@@ -55,7 +55,7 @@ def test_the_api_answers_as_its_schema_says_and_never_fails(persona):
 
 
 def _run_all(user: Any, schema: Any) -> None:
-    from linli.accounts.services import api_token_issue
+    from linli.accounts.services.api_tokens import api_token_issue
 
     failures: list[str] = []
     operations = 0

@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.audit.models import AuditEvent
 from linli.audit.selectors.labels import describe
 from linli.core import paths

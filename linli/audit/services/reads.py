@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from linli.accounts.selectors import scope_for
+from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.core import paths
 

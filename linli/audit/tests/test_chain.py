@@ -34,7 +34,7 @@ def events(persona):
 @pytest.fixture
 def request_event(persona):
     from linli.needs.models import Channel, RequestCategory
-    from linli.needs.services import request_file
+    from linli.needs.services.requests import request_file
     from linli.org.models import Unit
 
     request = request_file(

@@ -11,7 +11,7 @@ from linli.conftest import NQ_COMMUNITY
 from linli.core.context import client_address
 from linli.core.errors import ServiceError
 from linli.org.models import SupportPoint, Unit
-from linli.org.services import support_point_create
+from linli.org.services.support_points import support_point_create
 
 pytestmark = pytest.mark.django_db
 

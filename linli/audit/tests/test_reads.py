@@ -17,21 +17,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.accounts.models import User
-from linli.accounts.services import api_token_issue
+from linli.accounts.services.api_tokens import api_token_issue
 from linli.audit.models import AuditEvent
 from linli.audit.services.reads import ID_NUMBER_SEARCH
-from linli.care.lovecards import love_card_issue
 from linli.care.models import Category
-from linli.care.services import CategoryInput, key_person_enrol
-from linli.care.sweeps import sweep_start
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
+from linli.care.services.love_cards import love_card_issue
+from linli.care.services.sweeps import sweep_start
 from linli.conftest import NANQIAO, NQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.needs.models import RequestCategory
-from linli.needs.services import request_file
+from linli.needs.services.requests import request_file
 from linli.org.models import Unit
-from linli.registry.addresses import address_register
 from linli.registry.models import Resident
-from linli.safety.services import hazard_record
+from linli.registry.services.addresses import address_register
+from linli.safety.services.hazards import hazard_record
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from linli.care.selectors.contacts import get_key_person_for_contact, key_person
 from linli.care.selectors.key_persons import can_view_health, get_key_person_detail_for_user
 from linli.care.services.contacts import contact_log
 from linli.core.errors import ServiceError
-from linli.registry.apis import Paging
+from linli.registry.apis.residents import Paging
 
 router = Router()
 

@@ -19,11 +19,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from linli.accounts.models import User
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability, User
+from linli.accounts.selectors.scope import scope_for
 from linli.api.schemas import ProblemOut
-from linli.audit.reads import audit_read
+from linli.audit.services.reads import audit_read
 from linli.care.models import Category, KeyPerson, RiskLevel
 from linli.care.selectors.key_persons import (
     can_view_health,
@@ -42,8 +41,8 @@ from linli.care.services.key_persons import (
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.lib.phone import PhoneError, normalise_phone
-from linli.registry.apis import Paging
-from linli.registry.selectors import get_resident_for_user
+from linli.registry.apis.residents import Paging
+from linli.registry.selectors.residents import get_resident_for_user
 
 router = Router()
 

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.api.schemas import ProblemOut
-from linli.audit.reads import audit_read
+from linli.audit.services.reads import audit_read
 from linli.care.apis.key_persons import _problem
 from linli.care.selectors.sweeps import get_sweep_for_user, sweep_coverage, sweep_unvisited, sweeps_visible_to
 from linli.care.selectors.units import get_unit_for_care

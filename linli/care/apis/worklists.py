@@ -11,11 +11,11 @@ from ninja import Query, Router, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from linli.audit.reads import audit_read
+from linli.audit.services.reads import audit_read
 from linli.care.apis.key_persons import KeyPersonPage, _key_person_out, _page
 from linli.care.selectors.units import get_unit_for_care
 from linli.care.selectors.worklists import contacts_due
-from linli.registry.apis import Paging
+from linli.registry.apis.residents import Paging
 
 router = Router()
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.care.models import Contact, KeyPerson
 from linli.care.selectors.key_persons import get_key_person_for_user
-from linli.org.access import ReadOnlyAccess
+from linli.org.selectors.units import ReadOnlyAccess
 
 
 def get_key_person_for_contact(user: Any, key_person_id: int) -> KeyPerson:

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.events import audit_record
 from linli.care.models import Category, Guardian, KeyPerson, KeyPersonCategory
 from linli.core import paths
 from linli.core.errors import ServiceError
@@ -67,7 +67,7 @@ def get_key_person_for_user(user: Any, key_person_id: int) -> KeyPerson:
 
 def get_key_person_detail_for_user(user: Any, key_person_id: int) -> KeyPerson:
     """A key person's detail (categories, guardians, contact history): the read is audited."""
-    from linli.audit.services import audit_record
+    from linli.audit.services.events import audit_record
 
     key_person = get_key_person_for_user(user, key_person_id)
     audit_record(actor=user, action="key_person.view", obj=key_person, unit_path=key_person.unit_path)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from linli.accounts.selectors import scope_for
+from linli.accounts.selectors.scope import scope_for
 from linli.care.models import Sweep, SweepHousehold
 from linli.core import paths
 from linli.org.models import Unit

@@ -7,9 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from linli.accounts.models import Membership, User
-from linli.accounts.roles import ROLE_CAPABILITIES, Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import ROLE_CAPABILITIES, Capability, Membership, User
+from linli.accounts.selectors.scope import scope_for
 from linli.care.models import KeyPerson
 from linli.core import paths
 from linli.org.models import Unit

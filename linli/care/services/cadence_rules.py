@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
-from linli.accounts.roles import Role
-from linli.accounts.selectors import scope_for
-from linli.audit.services import audit_record
+from linli.accounts.models import Role
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.events import audit_record
 from linli.care.models import CadenceRule, Category, KeyPerson, RiskLevel
 from linli.core.errors import ServiceError
 

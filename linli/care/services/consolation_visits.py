@@ -9,9 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import require_capability
+from linli.audit.services.events import audit_record
 from linli.care.models import ConsolationVisit, KeyPerson
 from linli.core.errors import ServiceError
 

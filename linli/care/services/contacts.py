@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import require_capability
+from linli.audit.services.events import audit_record
 from linli.care.models import Contact, KeyPerson
 from linli.core.errors import ServiceError
 
@@ -94,12 +94,12 @@ def contact_log(
         setattr(key_person, name, getattr(locked, name))
     if contact.needs_found:
         # The need enters the closed loop of requests at once, held by the person's grid (S1).
-        from linli.needs.services import request_from_contact
+        from linli.needs.services.requests import request_from_contact
 
         request_from_contact(actor=actor, contact=contact)
     if contact.hazards_found:
         # A hazard found at the person's home goes on the hazard register with a deadline (P2).
-        from linli.safety.services import hazard_open_from_contact
+        from linli.safety.services.hazards import hazard_open_from_contact
 
         hazard_open_from_contact(actor=actor, contact=contact)
     return contact

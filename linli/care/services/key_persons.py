@@ -10,10 +10,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import User
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability, scope_for
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability, User
+from linli.accounts.selectors.scope import require_capability, scope_for
+from linli.audit.services.events import audit_record
 from linli.care.models import Category, Guardian, KeyPerson, KeyPersonCategory, RiskLevel
 from linli.care.services.cadence_rules import cadence_days
 from linli.core.errors import ServiceError

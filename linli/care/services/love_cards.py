@@ -23,13 +23,13 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import require_capability
+from linli.audit.services.events import audit_record
 from linli.care.models import KeyPerson, LoveCard, LoveCardScan
 from linli.core import paths
 from linli.core.errors import ServiceError
-from linli.notify.services import notify
+from linli.notify.services.notifications import notify
 from linli.org.models import Unit
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from linli.accounts.selectors import scope_for
+from linli.accounts.selectors.scope import scope_for
 from linli.audit.models import AuditEvent
 from linli.care.demo import CLOSED_SWEEP_TITLE, OPEN_SWEEP_TITLE, load_care_demo
 from linli.care.models import (

@@ -12,8 +12,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from linli.accounts.models import User
-from linli.accounts.roles import ROLE_CAPABILITIES, Capability, Role
+from linli.accounts.models import ROLE_CAPABILITIES, Capability, Role, User
 from linli.care.models import Vaccination
 from linli.care.selectors.key_persons import HEALTH_WITHHELD
 from linli.care.services.contacts import contact_log

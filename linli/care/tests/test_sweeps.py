@@ -11,7 +11,7 @@ from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.conftest import NQ_GRID, NQ_GRID_2
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.registry.addresses import address_register
+from linli.registry.services.addresses import address_register
 
 pytestmark = pytest.mark.django_db
 

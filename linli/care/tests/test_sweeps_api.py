@@ -6,7 +6,7 @@ import pytest
 
 from linli.conftest import NQ_GRID
 from linli.org.models import Unit
-from linli.registry.addresses import address_register
+from linli.registry.services.addresses import address_register
 
 pytestmark = pytest.mark.django_db
 

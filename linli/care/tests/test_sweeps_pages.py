@@ -7,7 +7,7 @@ import pytest
 from linli.care.models import Sweep
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2, TOUQIAO, TQ_GRID
 from linli.org.models import Unit
-from linli.registry.addresses import address_register
+from linli.registry.services.addresses import address_register
 
 pytestmark = pytest.mark.django_db
 

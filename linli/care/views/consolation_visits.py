@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.care.selectors.key_persons import get_key_person_for_user
 from linli.care.services.consolation_visits import consolation_visit_record
 from linli.core.errors import ServiceError

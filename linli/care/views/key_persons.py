@@ -16,9 +16,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.models import User
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability, User
+from linli.accounts.selectors.scope import scope_for
 from linli.care.models import Category, Guardian, KeyPerson, RiskLevel
 from linli.care.selectors.contacts import key_person_contacts
 from linli.care.selectors.key_persons import (
@@ -41,8 +40,8 @@ from linli.care.views.worklists import _today
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.lib.phone import PhoneError, normalise_phone
-from linli.registry.forms import RevealForm
-from linli.registry.selectors import get_resident_for_user
+from linli.registry.forms.residents import RevealForm
+from linli.registry.selectors.residents import get_resident_for_user
 
 HISTORY_PER_PAGE = 20
 

@@ -10,9 +10,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.events import audit_record
 from linli.care.models import KeyPerson, LoveCard
 from linli.care.selectors.key_persons import HEALTH_WITHHELD, can_view_health, get_key_person_for_user
 from linli.care.selectors.love_cards import love_cards_for_unit
@@ -25,8 +25,8 @@ from linli.care.services.love_cards import (
     qr_svg,
 )
 from linli.core.errors import ServiceError
-from linli.org.access import ReadOnlyAccess, get_unit_for_user
 from linli.org.models import Unit
+from linli.org.selectors.units import ReadOnlyAccess, get_unit_for_user
 
 
 @never_cache

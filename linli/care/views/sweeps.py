@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
-from linli.audit.reads import audit_read
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.reads import audit_read
 from linli.care.models import Sweep, SweepHousehold
 from linli.care.selectors.sweeps import get_sweep_for_user, sweep_coverage, sweeps_visible_to
 from linli.care.selectors.units import get_unit_for_care

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from linli.audit.reads import audit_read
+from linli.audit.services.reads import audit_read
 from linli.care.selectors.units import get_unit_for_care
 from linli.care.selectors.vaccinations import vaccination_followup, vaccination_followup_xlsx
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response

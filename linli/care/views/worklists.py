@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
-from linli.audit.reads import audit_read
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.reads import audit_read
 from linli.care.forms.indicators import PeriodForm
 from linli.care.models import KeyPerson
 from linli.care.selectors.indicators import on_time_rates, on_time_rates_by_member, total_of
@@ -29,7 +29,7 @@ from linli.care.selectors.worklists import (
     key_persons_without_member,
 )
 from linli.org.models import Unit
-from linli.org.selectors import ancestors_of, children_visible_to
+from linli.org.selectors.units import ancestors_of, children_visible_to
 
 # A worklist page stays light on a slow phone connection (the whole page under 100 KB).
 ROWS_PER_PAGE = 30

@@ -24,7 +24,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from linli.accounts.services import api_token_issue
+from linli.accounts.services.api_tokens import api_token_issue
 from linli.core.tests.world import ABSENT, Place, build_world, personas
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def _walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, tuple[str, ..
 
 
 def page_routes() -> list[Route]:
-    from linli.needs.views import ACTIONS
+    from linli.needs.views.requests import ACTIONS
 
     routes = []
     for template, params in _walk(get_resolver().url_patterns, ""):
@@ -87,7 +87,7 @@ def page_routes() -> list[Route]:
 
 @functools.cache
 def openapi() -> dict[str, Any]:
-    from linli.api.main import api
+    from linli.urls import api
 
     return api.get_openapi_schema()
 

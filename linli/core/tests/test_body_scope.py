@@ -19,16 +19,17 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.care.models import Category, KeyPerson
-from linli.care.services import CategoryInput, contact_log, key_person_enrol
-from linli.care.sweeps import sweep_start
+from linli.care.services.contacts import contact_log
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
+from linli.care.services.sweeps import sweep_start
 from linli.conftest import ANGSU_TOWN, NQ_GRID, TQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.needs.models import Request
 from linli.org.models import Unit
-from linli.registry.addresses import address_register
 from linli.registry.models import Resident
+from linli.registry.services.addresses import address_register
 from linli.safety.models import Dispute, Hazard
-from linli.safety.services import PartyInput, dispute_log
+from linli.safety.services.disputes import PartyInput, dispute_log
 
 pytestmark = pytest.mark.django_db
 
@@ -265,7 +266,7 @@ def test_a_search_for_an_id_number_held_elsewhere_finds_nothing_like_an_unknown_
 
 
 def test_open311_bodies_answer_out_of_scope_objects_like_absent_ones(api_for, world):
-    from linli.accounts.services import api_token_issue
+    from linli.accounts.services.api_tokens import api_token_issue
 
     key = api_token_issue(user=User.objects.get(username="nanqiao"))
     category = _request_category()

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from linli.audit.services import audit_record
+from linli.audit.services.events import audit_record
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID
 from linli.core.spreadsheet import FORMULA_TRIGGERS
 from linli.org.models import Unit
@@ -178,7 +178,7 @@ def test_the_audit_export_has_no_formula(client_for, hostile_world):
 
 def test_the_import_keeps_formula_like_text_as_typed(persona, tmp_path):
     from linli.lib.idcard import make_id_number
-    from linli.registry.importing import import_residents
+    from linli.registry.services.imports.residents import import_residents
 
     typed = ["=1+1", "+1", "-1", "@SUM(A1)", '=HYPERLINK("http://x","y")']
     rows = [["姓名", "身份证号", "联系电话", "人口类型", "现住址"]]
@@ -196,7 +196,7 @@ def test_the_import_keeps_formula_like_text_as_typed(persona, tmp_path):
 
 def test_the_cli_error_report_csv_is_guarded():
     """`linli import --report FILE` writes the same report as csv: a quoted value cannot start a formula."""
-    from linli.registry.imports.report import ImportReport, RowError, report_csv
+    from linli.registry.services.imports.report import ImportReport, RowError, report_csv
 
     report = ImportReport(
         errors=[RowError(2, "=姓名", '=HYPERLINK("http://x","y")'), RowError(3, "人口类型", "-1")]

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from linli.accounts.services import api_token_issue
+from linli.accounts.services.api_tokens import api_token_issue
 from linli.core.tests.test_access_matrix import PUBLIC_API, PUBLIC_PAGES, Route, api_routes, openapi
 from linli.core.tests.world import ABSENT, Place, build_world, personas
 

@@ -19,7 +19,7 @@ BAD_PAGES = [HUGE, str(2**63 + 1), "abc", "-3", "1e400", "9" * 5000, ""]
 
 
 def _paged_operations() -> list[tuple[str, str]]:
-    from linli.api.main import api
+    from linli.urls import api
 
     operations = []
     for path, methods in api.get_openapi_schema()["paths"].items():
@@ -83,7 +83,7 @@ def test_html_lists_answer_any_page_without_a_server_error(client_for, username,
 
 
 def test_no_two_api_schemas_share_a_name(client_for):
-    import linli.api.main  # noqa: F401  (loads every router and its schemas)
+    import linli.urls  # noqa: F401  (loads every router and its schemas)
 
     by_name: dict[str, set[str]] = defaultdict(set)
     pending = list(Schema.__subclasses__())

@@ -24,7 +24,7 @@ def _race(module: str, n: int, env: dict[str, str]) -> dict[str, Any]:
 
 
 def test_a_burst_of_filings_stops_at_the_hourly_limit_and_one_answer_files_once(scratch_env):
-    from linli.needs.intake_guard import FILINGS_PER_HOUR as LIMIT
+    from linli.needs.services.intake import FILINGS_PER_HOUR as LIMIT
 
     report = _race("linli.needs.tests.intake_race", BURST, scratch_env)
     # Five filed; the other five were shown the form again with the limit's message.

@@ -23,24 +23,25 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from linli.accounts.models import ApiToken, Membership, User
-from linli.accounts.roles import Role
-from linli.accounts.services import api_token_issue
-from linli.care.lovecards import love_card_issue
+from linli.accounts.models import ApiToken, Membership, Role, User
+from linli.accounts.services.api_tokens import api_token_issue
 from linli.care.models import Category
-from linli.care.services import CategoryInput, contact_log, key_person_enrol
-from linli.care.sweeps import sweep_start
+from linli.care.services.contacts import contact_log
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
+from linli.care.services.love_cards import love_card_issue
+from linli.care.services.sweeps import sweep_start
 from linli.conftest import NQ_GRID, NQ_GRID_2, TQ_GRID
 from linli.lib.credit_code import make_credit_code
 from linli.lib.idcard import make_id_number
 from linli.needs.models import RequestAttachment, RequestCategory
-from linli.needs.services import request_file
+from linli.needs.services.requests import request_file
 from linli.org.models import Unit
-from linli.org.services import support_point_create
-from linli.registry.addresses import address_register, resident_attach_address
+from linli.org.services.support_points import support_point_create
 from linli.registry.models import Business, Housing, Resident
-from linli.registry.services import import_job_create
-from linli.safety.services import PartyInput, dispute_log, dispute_mediate, hazard_record
+from linli.registry.services.addresses import address_register, resident_attach_address
+from linli.registry.services.imports.jobs import import_job_create
+from linli.safety.services.disputes import PartyInput, dispute_log, dispute_mediate
+from linli.safety.services.hazards import hazard_record
 
 C3_GRID = "310120.01.003.01"
 AS_GRID = "150623.01.001.01"

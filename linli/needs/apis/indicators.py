@@ -11,14 +11,13 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from linli.accounts.selectors import scope_for
+from linli.accounts.selectors.scope import scope_for
 from linli.api.schemas import ProblemOut, UnitRef
 from linli.core.errors import ServiceError
 from linli.needs.apis.requests import _date, _problem, _unit
 from linli.needs.selectors.indicators import RequestRates, request_rates
-from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
-from linli.org.selectors import children_visible_to
+from linli.org.selectors.units import children_visible_to, get_unit_for_user
 
 router = Router(tags=["群众诉求"])
 

@@ -25,16 +25,16 @@ from django.urls import path, re_path
 from django.utils import dateparse, timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from linli.accounts.services import api_token_user
-from linli.audit.reads import audit_read
+from linli.accounts.services.api_tokens import api_token_user
+from linli.audit.services.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.needs.models import Channel, Request, RequestCategory
 from linli.needs.selectors.categories import active_categories, active_category
 from linli.needs.selectors.requests import can_file, requests_visible_to
 from linli.needs.services.requests import request_file
-from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
-from linli.registry.selectors import addresses_visible_to
+from linli.org.selectors.units import get_unit_for_user
+from linli.registry.selectors.addresses import addresses_visible_to
 
 # The spec: a search returns at most this many requests, over at most 90 days (the last 90 by default).
 LIST_LIMIT = 1000

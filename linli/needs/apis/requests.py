@@ -19,11 +19,11 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.api.schemas import ProblemOut, UnitRef
-from linli.audit.reads import audit_read
-from linli.audit.services import audit_record
+from linli.audit.services.events import audit_record
+from linli.audit.services.reads import audit_read
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
@@ -37,10 +37,11 @@ from linli.needs.selectors.requests import (
     request_timeline,
 )
 from linli.needs.services import requests as services
-from linli.org.access import get_unit_for_user
 from linli.org.models import Unit
-from linli.registry.apis import Paging
-from linli.registry.selectors import addresses_visible_to, residents_visible_to
+from linli.org.selectors.units import get_unit_for_user
+from linli.registry.apis.residents import Paging
+from linli.registry.selectors.addresses import addresses_visible_to
+from linli.registry.selectors.residents import residents_visible_to
 
 router = Router(tags=["群众诉求"])
 

@@ -21,7 +21,7 @@ from linli.needs.selectors.typical_cases import (
     typical_candidates,
 )
 from linli.needs.services import typical_cases as services
-from linli.registry.apis import Paging
+from linli.registry.apis.residents import Paging
 
 router = Router(tags=["群众诉求"])
 

@@ -20,9 +20,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from linli.accounts.models import User
-from linli.accounts.roles import ROLE_CAPABILITIES, Capability, Role
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import ROLE_CAPABILITIES, Capability, Role, User
+from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
 from linli.needs.models import Request, RequestAttachment, RequestEvent, RequestHold
 from linli.org.models import Unit

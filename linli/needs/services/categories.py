@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
-from linli.accounts.selectors import scope_for
-from linli.audit.services import audit_record
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 from linli.needs.models import RequestCategory, Urgency
 from linli.needs.services.requests import _text
@@ -28,7 +28,7 @@ def request_category_set(
 ) -> RequestCategory:
     """Add or change a category (deployment-wide, district admins only). Requests already filed keep
     their deadline; the new limit applies from the next level that receives one."""
-    from linli.accounts.roles import Role
+    from linli.accounts.models import Role
 
     if actor is not None and not scope_for(actor).has_role(Role.DISTRICT_ADMIN):
         raise ServiceError("只有区级管理员可以修改诉求类别")

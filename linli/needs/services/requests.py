@@ -20,9 +20,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.needs.models import (
@@ -36,9 +36,9 @@ from linli.needs.models import (
 )
 from linli.needs.selectors import ladder
 from linli.needs.selectors.requests import can_act, can_close, handlers_of, may_note
-from linli.notify.services import notify
-from linli.org.access import ReadOnlyAccess
+from linli.notify.services.notifications import notify
 from linli.org.models import Unit
+from linli.org.selectors.units import ReadOnlyAccess
 
 TEXT_MAX = 2000
 ATTACHMENTS_MAX = 5

@@ -13,7 +13,7 @@ from linli.core.errors import ServiceError
 from linli.needs.models import Request, RequestEvent
 from linli.needs.selectors.typical_cases import political_district_paths
 from linli.needs.services.requests import _event, _reload, _text, _transition
-from linli.org.access import ReadOnlyAccess
+from linli.org.selectors.units import ReadOnlyAccess
 
 _ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from linli.accounts.services import api_token_issue
+from linli.accounts.services.api_tokens import api_token_issue
 from linli.conftest import NQ_GRID, NQ_GRID_2, TQ_GRID
 from linli.needs.models import Channel, Request, RequestCategory
 from linli.needs.services.requests import request_close, request_file, request_solve

@@ -299,7 +299,8 @@ def test_request_events_are_append_only(persona):
 
 
 def test_needs_found_on_a_contact_open_a_request(persona):
-    from linli.care.services import CategoryInput, contact_log, key_person_enrol
+    from linli.care.services.contacts import contact_log
+    from linli.care.services.key_persons import CategoryInput, key_person_enrol
     from linli.lib.idcard import make_id_number
     from linli.registry.models import Resident
 
@@ -337,7 +338,8 @@ def test_needs_found_on_a_contact_open_a_request(persona):
 
 
 def test_hazards_found_on_a_contact_go_on_the_register(persona):
-    from linli.care.services import CategoryInput, contact_log, key_person_enrol
+    from linli.care.services.contacts import contact_log
+    from linli.care.services.key_persons import CategoryInput, key_person_enrol
     from linli.lib.idcard import make_id_number
     from linli.registry.models import Resident
     from linli.safety.models import Hazard

@@ -280,7 +280,7 @@ def test_people_who_do_not_file_in_units_get_403(client_for, username):
 
 
 def _key_person(persona: Any) -> Any:
-    from linli.care.services import CategoryInput, key_person_enrol
+    from linli.care.services.key_persons import CategoryInput, key_person_enrol
     from linli.lib.idcard import make_id_number
     from linli.registry.models import Resident
 
@@ -784,7 +784,7 @@ def test_open_requests_are_not_typical_candidates(client_for, filed):
 
 
 def test_the_key_person_page_links_its_requests(client_for, persona):
-    from linli.care.services import contact_log
+    from linli.care.services.contacts import contact_log
 
     key_person = _key_person(persona)
     contact = contact_log(

@@ -39,7 +39,9 @@ def test_tick_escalates_what_passed_its_deadline(persona, monkeypatch):
 
 
 def test_a_failing_job_does_not_stop_the_others(monkeypatch):
-    monkeypatch.setattr(tick, "JOBS", [("坏的", "linli.needs.tests.test_tick:_boom"), *tick.JOBS])
+    from linli.core import ticks
+
+    monkeypatch.setattr(ticks, "_jobs", [ticks.TickJob("坏的", _boom), *ticks.tick_jobs()])
     done = tick.run_jobs()
     assert done["坏的"] == -1
     assert done["超时诉求自动上报"] == 0

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from linli.accounts.roles import Role
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Role
+from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
 from linli.needs.forms.categories import CategoryForm
 from linli.needs.models import RequestCategory, Urgency

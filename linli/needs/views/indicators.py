@@ -10,11 +10,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from linli.accounts.selectors import scope_for
-from linli.care.selectors import get_unit_for_care
+from linli.accounts.selectors.scope import scope_for
+from linli.care.selectors.units import get_unit_for_care
 from linli.needs.forms.indicators import DEFAULT_DAYS, RatesPeriodForm
 from linli.needs.selectors.indicators import request_rates
-from linli.org.selectors import ancestors_of, children_visible_to
+from linli.org.selectors.units import ancestors_of, children_visible_to
 
 
 @login_required

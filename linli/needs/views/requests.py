@@ -22,11 +22,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.roles import Capability, Role
-from linli.accounts.selectors import scope_for
-from linli.audit.reads import audit_read
-from linli.audit.services import audit_record
-from linli.care.selectors import care_units_of, get_key_person_for_user
+from linli.accounts.models import Capability, Role
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.events import audit_record
+from linli.audit.services.reads import audit_read
+from linli.care.selectors.key_persons import get_key_person_for_user
+from linli.care.selectors.units import care_units_of
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.needs.forms.requests import (
@@ -68,7 +69,7 @@ from linli.needs.services.requests import (
     request_solve,
 )
 from linli.needs.views.ratings import rating_url
-from linli.org.access import ReadOnlyAccess
+from linli.org.selectors.units import ReadOnlyAccess
 
 # A queue page stays light on a slow phone connection (the whole page under 100 KB).
 ROWS_PER_PAGE = 30
@@ -104,7 +105,7 @@ def deadline_of(request: Request, now: datetime.datetime | None = None) -> Deadl
 
 def scalable_qr_svg(url: str) -> str:
     """The project's inline QR (care.lovecards.qr_svg) with a viewBox, so that CSS can size it."""
-    from linli.care.lovecards import qr_svg
+    from linli.care.services.love_cards import qr_svg
 
     svg = qr_svg(url)
     size = re.search(r'<svg[^>]*\swidth="(\d+)"[^>]*\sheight="(\d+)"', svg)

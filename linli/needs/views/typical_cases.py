@@ -14,15 +14,15 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
 from linli.needs.forms.typical_cases import TypicalForm
 from linli.needs.selectors.typical_cases import get_typical_candidate, published_cases, typical_candidates
 from linli.needs.selectors.units import community_of
 from linli.needs.services.typical_cases import request_mark_typical
 from linli.needs.views.requests import ROWS_PER_PAGE
-from linli.org.access import ReadOnlyAccess
+from linli.org.selectors.units import ReadOnlyAccess
 
 
 def _require_typical(user: Any) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.org.models import SupportPoint, Unit
 from linli.org.selectors.units import ReadOnlyAccess
 

@@ -12,8 +12,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
 from linli.org.models import Unit
 

@@ -7,10 +7,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from linli.accounts.models import User
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability, scope_for
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability, User
+from linli.accounts.selectors.scope import require_capability, scope_for
+from linli.audit.services.events import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.org.models import LevelScheme, Unit

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.org.selectors.departments import departments_visible_to, liaison_departments_of
 from linli.org.selectors.support_points import support_points_of
 from linli.org.selectors.units import (

@@ -1,4 +1,3 @@
-# Transitional re-exports for importers outside linli.registry; removed when they import the noun modules.
 """The /api/v1/ registry endpoints: scoped and masked like the pages; an ID number only in a POST body."""
 
 from __future__ import annotations
@@ -6,7 +5,6 @@ from __future__ import annotations
 from ninja import Router
 
 from linli.registry.apis import addresses, businesses, housing, imports, residents
-from linli.registry.apis.residents import Paging
 
 router = Router()
 router.add_router("", residents.router)
@@ -14,5 +12,3 @@ router.add_router("", addresses.router)
 router.add_router("", housing.router)
 router.add_router("", businesses.router)
 router.add_router("", imports.router)
-
-__all__ = ["Paging", "router"]

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from linli.audit.reads import audit_read, search_terms
+from linli.audit.services.reads import audit_read, search_terms
 from linli.core.masking import age_of
 from linli.lib.idcard import IdNumberError, parse_id_number
 from linli.registry.models import Resident

@@ -7,10 +7,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
-from linli.org.access import ReadOnlyAccess
+from linli.org.selectors.units import ReadOnlyAccess
 from linli.registry.models import Address, AddressReview
 
 

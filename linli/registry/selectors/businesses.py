@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from linli.accounts.selectors import scope_for
+from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
 from linli.registry.models import Business
 

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
-from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
+from linli.org.selectors.units import ReadOnlyAccess
 from linli.registry.models import ImportJob
 
 
@@ -64,7 +64,7 @@ def get_import_job_for_manage(user: Any, job_uuid: uuid.UUID | str) -> ImportJob
 
 def get_grid_for_import(user: Any, code: str) -> Unit:
     """A unit to import into: 404 outside the user's scope, 403 where they may only look."""
-    from linli.org.access import get_unit_for_user
+    from linli.org.selectors.units import get_unit_for_user
 
     unit = get_unit_for_user(user, code)
     if not scope_for(user).can(Capability.MANAGE_REGISTRY, unit.path):
@@ -74,7 +74,7 @@ def get_grid_for_import(user: Any, code: str) -> Unit:
 
 def import_grids_for(*, user: Any) -> QuerySet[Unit]:
     """Active grids under the user's subtrees where some role of theirs may import (MANAGE_REGISTRY)."""
-    from linli.accounts.roles import ROLE_CAPABILITIES
+    from linli.accounts.models import ROLE_CAPABILITIES
 
     scope = scope_for(user)
     roots = [

@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.events import audit_record
 from linli.core import paths
 from linli.core.masking import age_of, mask_id_number, mask_phone
 from linli.registry.models import Address, Resident

@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import require_capability
+from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 from linli.lib.idcard import IdNumberError, parse_id_number
 from linli.lib.phone import PhoneError, normalise_phone, phone_last4

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from linli.audit.reads import audit_read
+from linli.audit.services.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.registry.selectors.addresses import (
     address_reviews_pending_for,

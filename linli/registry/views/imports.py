@@ -15,8 +15,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, content_disposition
 from linli.org.models import Unit

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from linli.accounts.selectors import scope_for
+from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
 from linli.org.models import Unit
 from linli.registry.selectors.addresses import address_reviews_pending_for
@@ -16,7 +16,7 @@ from linli.registry.selectors.addresses import address_reviews_pending_for
 @login_required
 def registry_unit(request: HttpRequest, code: str) -> HttpResponse:
     """The collection rate of a unit and of each unit under it (R6)."""
-    from linli.org.access import get_unit_for_user
+    from linli.org.selectors.units import get_unit_for_user
     from linli.registry.selectors.indicators import collection_rates
 
     unit = get_unit_for_user(request.user, code)

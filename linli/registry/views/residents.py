@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
-from linli.audit.reads import audit_read, search_terms
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.reads import audit_read, search_terms
 from linli.core.errors import ServiceError
 from linli.registry.forms.residents import IdNumberSearchForm, ResidentSearchForm, RevealForm
 from linli.registry.models import Resident

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from linli.api.schemas import ProblemOut
 from linli.core.errors import ServiceError
-from linli.registry.apis import Paging
+from linli.registry.apis.residents import Paging
 from linli.safety.models import Dispute, DisputeCheck
 from linli.safety.selectors.disputes import (
     dispute_checks_due,

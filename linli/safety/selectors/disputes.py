@@ -13,9 +13,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from linli.accounts.models import Membership, User
-from linli.accounts.roles import ROLE_CAPABILITIES, Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import ROLE_CAPABILITIES, Capability, Membership, User
+from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
 from linli.core.masking import mask_phone
 from linli.org.models import Unit
@@ -54,7 +53,7 @@ def get_dispute_for_user(user: Any, dispute_id: int) -> Dispute:
 
 def get_dispute_detail_for_user(user: Any, dispute_id: int) -> Dispute:
     """A dispute's detail (parties, timeline): the read is audited."""
-    from linli.audit.services import audit_record
+    from linli.audit.services.events import audit_record
 
     dispute = get_dispute_for_user(user, dispute_id)
     audit_record(actor=user, action="dispute.view", obj=dispute, unit_path=dispute.unit_path)

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from linli.accounts.selectors import scope_for
+from linli.accounts.selectors.scope import scope_for
 from linli.care.models import Contact, Sweep
 from linli.core import paths
 from linli.org.models import Unit
@@ -167,7 +167,7 @@ def hazard_summary(*, user: Any, unit: Unit, start: datetime.date, end: datetime
 
 def hazard_summary_xlsx(*, user: Any, unit: Unit, start: datetime.date, end: datetime.date) -> bytes:
     """The summary as a workbook (opens in Excel and WPS) for the local government; the export is audited."""
-    from linli.audit.services import audit_record
+    from linli.audit.services.events import audit_record
     from linli.core.spreadsheet import Column, xlsx_bytes
 
     summary = hazard_summary(user=user, unit=unit, start=start, end=end)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from linli.accounts.models import Membership, User
-from linli.accounts.roles import Capability, Role
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability, Membership, Role, User
+from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
 from linli.org.models import Unit
-from linli.org.selectors import ancestors_of
+from linli.org.selectors.units import ancestors_of
 
 # Depth of a community in the unit tree (district 0, station 1, community 2, grid 3).
 COMMUNITY_DEPTH = 2

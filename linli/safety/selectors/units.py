@@ -7,10 +7,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
-from linli.org.access import ReadOnlyAccess
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
 from linli.org.models import Unit
+from linli.org.selectors.units import ReadOnlyAccess
 
 
 def get_unit_for_safety(user: Any, code: str) -> Unit:

@@ -11,12 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import User
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability, scope_for
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability, User
+from linli.accounts.selectors.scope import require_capability, scope_for
+from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
-from linli.notify.services import notify
+from linli.notify.services.notifications import notify
 from linli.org.models import Unit
 from linli.safety.models import Dispute, DisputeCheck, DisputeEvent, DisputeParty, Mediation
 from linli.safety.selectors.places import community_officer_of

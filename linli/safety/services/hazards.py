@@ -8,13 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import require_capability
+from linli.audit.services.events import audit_record
 from linli.care.models import Contact, RiskLevel, Sweep
 from linli.core import paths
 from linli.core.errors import ServiceError
-from linli.notify.services import notify
+from linli.notify.services.notifications import notify
 from linli.org.models import Unit
 from linli.safety.models import Hazard, HazardRecheck
 from linli.safety.selectors.places import community_officer_of, community_path_of

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from linli.care.services import CategoryInput, contact_log, key_person_enrol
+from linli.care.services.contacts import contact_log
+from linli.care.services.key_persons import CategoryInput, key_person_enrol
 from linli.conftest import NQ_GRID, TQ_GRID
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit

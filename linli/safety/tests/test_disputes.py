@@ -13,7 +13,7 @@ from linli.audit.models import AuditEvent
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, NQ_GRID_2, TQ_GRID
 from linli.core.errors import ServiceError
 from linli.notify.models import Notification
-from linli.org.access import ReadOnlyAccess
+from linli.org.selectors.units import ReadOnlyAccess
 from linli.safety.models import Dispute, DisputeCheck, DisputeEvent
 from linli.safety.selectors.disputes import (
     dispute_checks_due,

@@ -14,8 +14,8 @@ from linli.care.models import Sweep
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_COMMUNITY_2, NQ_GRID, TQ_GRID
 from linli.core.errors import ServiceError
 from linli.notify.models import Notification
-from linli.org.access import ReadOnlyAccess
 from linli.org.models import Unit
+from linli.org.selectors.units import ReadOnlyAccess
 from linli.safety.models import Hazard
 from linli.safety.selectors.hazards import (
     get_hazard_for_handling,

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.models import User
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
+from linli.accounts.models import Capability, User
+from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 from linli.safety.forms.disputes import CheckForm, DisputeForm, MediationForm, TransferForm

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import scope_for
-from linli.audit.reads import audit_read
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 from linli.org.models import Unit

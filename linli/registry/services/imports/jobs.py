@@ -23,9 +23,9 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability
-from linli.audit.services import audit_record
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import require_capability
+from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
 from linli.registry.models import ImportJob

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from linli.accounts.roles import Capability
-from linli.accounts.selectors import require_capability
+from linli.accounts.models import Capability
+from linli.accounts.selectors.scope import require_capability
 from linli.core import paths
 from linli.lib.address import parse_address
 from linli.lib.credit_code import CreditCodeError, normalise_credit_code

@@ -256,8 +256,8 @@ def import_residents(
     The write is one transaction, audited inside it; refused rows are audited to their holders' units.
     `progress`, if given, is called with the number of rows read so far, once a chunk.
     """
-    from linli.accounts.roles import Capability
-    from linli.accounts.selectors import require_capability
+    from linli.accounts.models import Capability
+    from linli.accounts.selectors.scope import require_capability
 
     require_capability(actor, Capability.MANAGE_REGISTRY, unit.path)
     if unit.kind != Unit.Kind.GRID:

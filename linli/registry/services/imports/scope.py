@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from linli.audit.services import audit_record
+from linli.audit.services.events import audit_record
 from linli.core import paths
 from linli.org.models import Unit
 from linli.registry.services.imports.report import ImportFileError
@@ -20,7 +20,7 @@ def import_roots(*, actor: Any, unit: Unit) -> list[str]:
     """The subtrees an import into `unit` by `actor` may touch (`actor=None`: an operator's command)."""
     if actor is None:
         return [unit.path]
-    from linli.accounts.selectors import scope_for
+    from linli.accounts.selectors.scope import scope_for
 
     scope = scope_for(actor)
     if scope.covers(unit.path):
