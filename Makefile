@@ -2,7 +2,7 @@
 #
 #   make run     venv, migrate, demo data, then serve on http://127.0.0.1:$LINLI_PORT (default 8000)
 #   make test    ruff, mypy, then pytest on SQLite and on PostgreSQL (when initdb is installed) side by side
-#   make lint    ruff and mypy only
+#   make lint    ruff, the import layers and mypy
 #   make fmt     ruff format and ruff check --fix
 #   make bench   run every bench/*.py
 #   make clean   remove .venv, var/ and tool caches
@@ -47,6 +47,8 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The layers of docs/architecture.md (contracts in pyproject.toml).
+	$(BIN)/lint-imports --no-cache
 	@# django-stubs imports the settings, which need a secret key: use a throwaway development one.
 	LINLI_DEBUG=1 LINLI_VAR_DIR=$(TEST_VAR)/lint $(BIN)/mypy linli
 

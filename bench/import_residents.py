@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-GRID = "310120.01.001.01"  # 南桥 station, first community, first grid (linli.org.demo)
+GRID = "310120.01.001.01"  # 南桥 station, first community, first grid (linli.demo.org)
 CHUNK = 20_000
 TARGET_RATIO = 0.35
 TARGET_RSS_MIB = 1024
@@ -131,7 +131,7 @@ def step_setup() -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
-    from linli.org.demo import load_org_demo
+    from linli.demo.org import load_org_demo
 
     call_command("migrate", verbosity=0, interactive=False)
     load_org_demo()

@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-DISTRICT = "310120"  # 奉贤 (linli.org.demo)
+DISTRICT = "310120"  # 奉贤 (linli.demo.org)
 STATION = "310120.01"  # 南桥, the persona `nanqiao`
 PAGE = 50
 CHUNK = 50_000
@@ -262,7 +262,7 @@ def load(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
     from linli.accounts.models import Membership, Role
-    from linli.org.demo import load_org_demo
+    from linli.demo.org import load_org_demo
     from linli.org.models import Unit
 
     started = time.perf_counter()

@@ -70,7 +70,7 @@ def pytest_configure(config: Any) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """The test database starts with the demo tree and personas; each test rolls back its changes."""
-    from linli.org.demo import load_org_demo
+    from linli.demo.org import load_org_demo
 
     with django_db_blocker.unblock():
         load_org_demo(password=DEMO_PASSWORD)

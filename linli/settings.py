@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "linli.notify",
     "linli.safety",
     "linli.needs",
+    "linli.demo",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "linli.core.context_processors.linli",
+                "linli.accounts.context_processors.linli",
             ],
         },
     },

@@ -9,6 +9,7 @@ class NotifyConfig(AppConfig):
     verbose_name = "通知"
 
     def ready(self) -> None:
+        from linli.notify import checks  # noqa: F401  (registers the system checks)
         from linli.notify.services.notifications import notification_queued
         from linli.notify.tasks import deliver_notification_later
 

@@ -6,6 +6,8 @@ nothing when another worker has already taken the step.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
 from linli.registry.services.imports.jobs import import_job_run_write, import_job_validate
@@ -19,3 +21,11 @@ def validate_import_job(job_uuid: str) -> None:
 @task()
 def write_import_job(job_uuid: str, actor_id: int) -> None:
     import_job_run_write(job_uuid=job_uuid, actor_id=actor_id)
+
+
+def enqueue_import_step(sender: Any, *, step: str, job_uuid: str, actor_id: int, **kwargs: Any) -> None:
+    """Receives `import_step_queued` (linli.registry.signals): hand the step to the worker."""
+    if step == "validate":
+        validate_import_job.enqueue(job_uuid)
+    else:
+        write_import_job.enqueue(job_uuid, actor_id)

@@ -31,7 +31,7 @@ from linli.care.selectors.key_persons import (
     key_persons_in,
     visible_categories,
 )
-from linli.care.selectors.units import get_unit_for_care, members_for
+from linli.care.selectors.units import members_for
 from linli.care.services.key_persons import (
     CategoryInput,
     key_person_enrol,
@@ -41,6 +41,7 @@ from linli.care.services.key_persons import (
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.lib.phone import PhoneError, normalise_phone
+from linli.org.selectors.units import get_area_for_user
 from linli.registry.apis.residents import Paging
 from linli.registry.selectors.residents import get_resident_for_user
 
@@ -182,7 +183,7 @@ def key_persons(
     request: HttpRequest, filters: Query[KeyPersonFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
     """Key persons on the ledger in scope, by grid; `unit` narrows to a grid, community or station."""
-    unit = get_unit_for_care(request.user, filters.unit) if filters.unit else None
+    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
     queryset = key_persons_in(user=request.user, unit=unit).prefetch_related("categories")
     audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
                detail={"page": paging.page})  # fmt: skip

@@ -15,9 +15,9 @@ from linli.api.schemas import ProblemOut
 from linli.audit.services.reads import audit_read
 from linli.care.apis.key_persons import _problem
 from linli.care.selectors.sweeps import get_sweep_for_user, sweep_coverage, sweep_unvisited, sweeps_visible_to
-from linli.care.selectors.units import get_unit_for_care
 from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.core.errors import ServiceError
+from linli.org.selectors.units import get_area_for_user
 
 router = Router()
 
@@ -97,7 +97,7 @@ def sweep_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/sweeps", response={201: SweepOut, 422: ProblemOut})
 def sweep_create(request: HttpRequest, body: SweepIn) -> Status[dict[str, Any]]:
-    unit = get_unit_for_care(request.user, body.unit)
+    unit = get_area_for_user(request.user, body.unit)
     _require_contact_work(request.user, unit.path)
     try:
         sweep = sweep_start(

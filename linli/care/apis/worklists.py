@@ -13,8 +13,8 @@ from pydantic_core import PydanticCustomError
 
 from linli.audit.services.reads import audit_read
 from linli.care.apis.key_persons import KeyPersonPage, _key_person_out, _page
-from linli.care.selectors.units import get_unit_for_care
 from linli.care.selectors.worklists import contacts_due
+from linli.org.selectors.units import get_area_for_user
 from linli.registry.apis.residents import Paging
 
 router = Router()
@@ -44,7 +44,7 @@ def worklist_contacts_due(
 
     `mine=true` narrows to the caller's own people, `unit` to a grid, community or station.
     """
-    unit = get_unit_for_care(request.user, filters.unit) if filters.unit else None
+    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
     on = datetime.date.fromisoformat(filters.on) if filters.on else timezone.localdate()
     queryset = contacts_due(user=request.user, on=on, unit=unit, mine=filters.mine)
     audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,

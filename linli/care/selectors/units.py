@@ -5,30 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from linli.accounts.models import ROLE_CAPABILITIES, Capability, Membership, User
 from linli.accounts.selectors.scope import scope_for
 from linli.care.models import KeyPerson
 from linli.core import paths
 from linli.org.models import Unit
-
-
-def get_unit_for_care(user: Any, code: str) -> Unit:
-    """A district, station, community or grid whose key persons the user may read; else 404.
-
-    Departments see the structure of their liaison stations, not the people in them: 404 too.
-    """
-    unit = Unit.objects.select_related("scheme", "parent").filter(code=code).first()
-    if unit is None:
-        raise Http404
-    if not unit.is_active:
-        raise Http404
-    if unit.kind == Unit.Kind.DEPARTMENT:
-        raise Http404
-    if not scope_for(user).covers(unit.path):
-        raise Http404
-    return unit
 
 
 def care_units_of(*, user: Any) -> QuerySet[Unit]:

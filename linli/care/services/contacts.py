@@ -12,6 +12,7 @@ from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.care.models import Contact, KeyPerson
+from linli.care.signals import contact_logged
 from linli.core.errors import ServiceError
 
 # A contact may be logged a little ahead of the server's clock (phones drift), never days ahead.
@@ -92,14 +93,7 @@ def contact_log(
     )
     for name in ("next_contact_due", "last_contact_at", "emergency_at"):
         setattr(key_person, name, getattr(locked, name))
-    if contact.needs_found:
-        # The need enters the closed loop of requests at once, held by the person's grid (S1).
-        from linli.needs.services.requests import request_from_contact
-
-        request_from_contact(actor=actor, contact=contact)
-    if contact.hazards_found:
-        # A hazard found at the person's home goes on the hazard register with a deadline (P2).
-        from linli.safety.services.hazards import hazard_open_from_contact
-
-        hazard_open_from_contact(actor=actor, contact=contact)
+    # Needs found enter the closed loop of requests (S1), hazards found the hazard register (P2): the
+    # receivers in needs and safety write them in this transaction (linli.care.signals).
+    contact_logged.send(sender=Contact, actor=actor, contact=contact)
     return contact

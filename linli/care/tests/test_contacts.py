@@ -221,3 +221,27 @@ def test_access_is_404_outside_scope(elder, persona):
     )
     with pytest.raises(Http404):
         get_key_person_for_user(persona("nanqiao"), outsider.pk)
+
+
+def test_receivers_of_a_logged_contact_run_in_its_transaction(elder, persona):
+    """The seam to needs and safety (linli.care.signals): what a receiver refuses undoes the contact."""
+    from linli.care.models import Contact
+    from linli.care.signals import contact_logged
+
+    seen: list[int] = []
+
+    def refuse(sender, *, actor, contact, **kwargs):
+        seen.append(contact.pk)
+        raise ServiceError("下游拒绝")
+
+    due = elder.next_contact_due
+    contact_logged.connect(refuse, dispatch_uid="test-refuse")
+    try:
+        with pytest.raises(ServiceError, match="下游拒绝"):
+            contact_log(actor=persona("grid-nq"), key_person=elder, occurred_at=timezone.now(), kind="visit")
+    finally:
+        contact_logged.disconnect(dispatch_uid="test-refuse")
+    assert len(seen) == 1
+    assert not Contact.objects.filter(pk=seen[0]).exists()
+    elder.refresh_from_db()
+    assert elder.next_contact_due == due

@@ -15,9 +15,9 @@ from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.reads import audit_read
 from linli.care.models import Sweep, SweepHousehold
 from linli.care.selectors.sweeps import get_sweep_for_user, sweep_coverage, sweeps_visible_to
-from linli.care.selectors.units import get_unit_for_care
 from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.core.errors import ServiceError
+from linli.org.selectors.units import get_area_for_user
 
 
 def _require_contact_work(request: HttpRequest, path: str) -> None:
@@ -32,7 +32,7 @@ def sweep_list(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         code = request.POST.get("unit", "").strip()
-        unit = get_unit_for_care(request.user, code)
+        unit = get_area_for_user(request.user, code)
         _require_contact_work(request, unit.path)
         try:
             sweep = sweep_start(

@@ -9,15 +9,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from linli.audit.services.reads import audit_read
-from linli.care.selectors.units import get_unit_for_care
 from linli.care.selectors.vaccinations import vaccination_followup, vaccination_followup_xlsx
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
+from linli.org.selectors.units import get_area_for_user
 
 
 @login_required
 @never_cache
 def vaccination_list(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_care(request.user, code)
+    unit = get_area_for_user(request.user, code)
     rows = vaccination_followup(user=request.user, unit=unit)
     audit_read(user=request.user, action="vaccination.list", unit_path=unit.path, detail={"rows": len(rows)})
     return render(request, "care/vaccination_list.html", {"unit": unit, "rows": rows})
@@ -26,7 +26,7 @@ def vaccination_list(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @never_cache
 def vaccination_export(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_care(request.user, code)
+    unit = get_area_for_user(request.user, code)
     data = vaccination_followup_xlsx(user=request.user, unit=unit)
     filename = f"{unit.name}疫苗接种随访-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
     return download_response(data, filename=filename, content_type=XLSX_CONTENT_TYPE)

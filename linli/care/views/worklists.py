@@ -21,7 +21,7 @@ from linli.care.models import KeyPerson
 from linli.care.selectors.indicators import on_time_rates, on_time_rates_by_member, total_of
 from linli.care.selectors.key_persons import can_view_health
 from linli.care.selectors.sweeps import open_sweeps_under
-from linli.care.selectors.units import care_units_of, get_unit_for_care
+from linli.care.selectors.units import care_units_of
 from linli.care.selectors.worklists import (
     contacts_due,
     due_counts,
@@ -29,7 +29,7 @@ from linli.care.selectors.worklists import (
     key_persons_without_member,
 )
 from linli.org.models import Unit
-from linli.org.selectors.units import ancestors_of, children_visible_to
+from linli.org.selectors.units import ancestors_of, children_visible_to, get_area_for_user
 
 # A worklist page stays light on a slow phone connection (the whole page under 100 KB).
 ROWS_PER_PAGE = 30
@@ -109,7 +109,7 @@ def care_home_block(request: HttpRequest) -> HttpResponse:
 def care_unit(request: HttpRequest, code: str) -> HttpResponse:
     """A grid's, community's or station's worklist, people without a member, open sweeps with their
     coverage, and on-time rates."""
-    unit = get_unit_for_care(request.user, code)
+    unit = get_area_for_user(request.user, code)
     today = _today()
     period_form = PeriodForm(request.GET if {"from", "to"} & set(request.GET) else None, today=today)
     period = period_form.period()

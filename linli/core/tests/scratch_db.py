@@ -67,7 +67,7 @@ def run_linli(args: list[str], env: dict[str, str], *, timeout: float = 180) -> 
 
 _PREPARE = """
 from django.core.management import call_command
-from linli.org.demo import load_org_demo
+from linli.demo.org import load_org_demo
 call_command("migrate", interactive=False, verbosity=0)
 load_org_demo()
 """

@@ -297,6 +297,13 @@ def request_from_contact(*, actor: Any, contact: Any) -> Request:
     )
 
 
+def request_for_contact_needs(sender: Any, *, actor: Any, contact: Any, **kwargs: Any) -> None:
+    """Receiver of `linli.care.signals.contact_logged`: the needs a contact found become a request at
+    once, held by the person's grid (S1), in the contact's transaction."""
+    if contact.needs_found:
+        request_from_contact(actor=actor, contact=contact)
+
+
 @transaction.atomic
 def request_accept(*, actor: Any, request: Request, version: int) -> Request:
     """The actor takes the request on for the unit holding it (承办)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID
-from linli.needs.demo import load_needs_demo
+from linli.demo.needs import load_needs_demo
 from linli.org.models import Unit
 
 pytestmark = pytest.mark.django_db

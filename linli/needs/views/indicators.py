@@ -11,17 +11,16 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from linli.accounts.selectors.scope import scope_for
-from linli.care.selectors.units import get_unit_for_care
 from linli.needs.forms.indicators import DEFAULT_DAYS, RatesPeriodForm
 from linli.needs.selectors.indicators import request_rates
-from linli.org.selectors.units import ancestors_of, children_visible_to
+from linli.org.selectors.units import ancestors_of, children_visible_to, get_area_for_user
 
 
 @login_required
 @never_cache
 def request_rates_page(request: HttpRequest, code: str) -> HttpResponse:
     """诉求办理情况: per child unit, requests filed in the period, solved on time, escalated, satisfaction."""
-    unit = get_unit_for_care(request.user, code)
+    unit = get_area_for_user(request.user, code)
     form = RatesPeriodForm(request.GET or None)
     today = timezone.localdate()
     start, end = today - datetime.timedelta(days=DEFAULT_DAYS - 1), today

@@ -107,3 +107,22 @@ def subtree_counts(*, unit: Unit) -> dict[str, int]:
         .order_by()
     )
     return {row["kind"]: row["n"] for row in rows}
+
+
+def get_area_for_user(user: Any, code: str) -> Unit:
+    """A district, station, community or grid whose people and cases the user may read in full; else
+    404. The unit behind every care, safety and request page that takes a unit code.
+
+    Departments are not areas: they see the structure of their liaison stations, not the people in
+    them, so a department's code, and any unit outside the user's full scope, is a 404.
+    """
+    unit = Unit.objects.select_related("scheme", "parent").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    if not unit.is_active:
+        raise Http404
+    if unit.kind == Unit.Kind.DEPARTMENT:
+        raise Http404
+    if not scope_for(user).covers(unit.path):
+        raise Http404
+    return unit

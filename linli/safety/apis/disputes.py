@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from linli.api.schemas import ProblemOut
 from linli.core.errors import ServiceError
+from linli.org.selectors.units import get_area_for_user
 from linli.registry.apis.residents import Paging
 from linli.safety.models import Dispute, DisputeCheck
 from linli.safety.selectors.disputes import (
@@ -31,7 +32,7 @@ from linli.safety.selectors.disputes import (
     get_dispute_for_handling,
     transfer_candidates,
 )
-from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
+from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.disputes import (
     PartyInput,
     dispute_check_record,
@@ -304,7 +305,7 @@ def dispute_list(
     request: HttpRequest, filters: Query[DisputeFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
     """Disputes in scope, newest first; `unit` narrows to a unit, `state` to open or resolved ones."""
-    unit = get_unit_for_safety(request.user, filters.unit) if filters.unit else None
+    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
     queryset = disputes_in(user=request.user, unit=unit, state=filters.state).select_related("logged_by")
     return _page(queryset, paging, _dispute_out)
 
@@ -312,7 +313,7 @@ def dispute_list(
 @router.post("/disputes", response={201: DisputeDetailOut, 422: ProblemOut})
 def dispute_create(request: HttpRequest, body: DisputeIn) -> Status[dict[str, Any]]:
     """Log a dispute; unless settled on the spot it goes to the community officer, who is told either way."""
-    unit = get_unit_for_safety(request.user, body.unit)
+    unit = get_area_for_user(request.user, body.unit)
     require_safety_work(request.user, unit.path)
     try:
         dispute = dispute_log(
@@ -336,7 +337,7 @@ def dispute_checks_due_list(
     request: HttpRequest, filters: Query[ChecksDueFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
     """Agreement checks due by `on` (default today), most overdue first; `mine` for the disputes one owns."""
-    unit = get_unit_for_safety(request.user, filters.unit) if filters.unit else None
+    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
     on = filters.on or timezone.localdate()
     queryset = dispute_checks_due(user=request.user, on=on, unit=unit, mine=filters.mine)
     return _page(queryset.select_related("checked_by"), paging, _check_out)

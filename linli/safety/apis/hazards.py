@@ -17,6 +17,7 @@ from linli.api.schemas import ProblemOut
 from linli.audit.services.reads import audit_read
 from linli.care.models import Contact, RiskLevel, Sweep
 from linli.core.errors import ServiceError
+from linli.org.selectors.units import get_area_for_user
 from linli.registry.apis.residents import Paging
 from linli.safety.apis.disputes import _choice, _date, _page, _problem
 from linli.safety.models import Hazard, HazardRecheck
@@ -29,7 +30,7 @@ from linli.safety.selectors.hazards import (
     hazards_in,
     sweep_for_hazard,
 )
-from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
+from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.hazards import hazard_recheck, hazard_record
 
 router = Router()
@@ -214,7 +215,7 @@ def _recheck_out(recheck: HazardRecheck) -> dict[str, Any]:
 @router.get("/hazards", response=HazardPage)
 def hazard_list(request: HttpRequest, filters: Query[HazardFilters], paging: Query[Paging]) -> dict[str, Any]:
     """Hazards in scope; `state` open (by deadline), overdue (open past the deadline) or cleared."""
-    unit = get_unit_for_safety(request.user, filters.unit) if filters.unit else None
+    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
     today = timezone.localdate()
     queryset = hazards_in(user=request.user, on=today, unit=unit, state=filters.state)
     return _page(queryset, paging, lambda h: _hazard_out(h, today))
@@ -223,7 +224,7 @@ def hazard_list(request: HttpRequest, filters: Query[HazardFilters], paging: Que
 @router.post("/hazards", response={201: HazardOut, 422: ProblemOut})
 def hazard_create(request: HttpRequest, body: HazardIn) -> Status[dict[str, Any]]:
     """Log a hazard with the party responsible and the deadline for putting it right."""
-    unit = get_unit_for_safety(request.user, body.unit)
+    unit = get_area_for_user(request.user, body.unit)
     require_safety_work(request.user, unit.path)
     contact: Contact | None = None
     sweep: Sweep | None = None
@@ -260,7 +261,7 @@ def hazard_create(request: HttpRequest, body: HazardIn) -> Status[dict[str, Any]
 @router.get("/hazards/summary", response={200: SummaryOut, 422: ProblemOut})
 def hazard_summary_endpoint(request: HttpRequest, filters: Query[SummaryFilters]) -> Status[dict[str, Any]]:
     """Per community under `unit`: found and cleared in the period, still open and overdue at its end."""
-    unit = get_unit_for_safety(request.user, filters.unit)
+    unit = get_area_for_user(request.user, filters.unit)
     today = timezone.localdate()
     end = filters.end or today
     start = filters.start or end.replace(day=1)

@@ -5,26 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import scope_for
 from linli.org.models import Unit
 from linli.org.selectors.units import ReadOnlyAccess
-
-
-def get_unit_for_safety(user: Any, code: str) -> Unit:
-    """A district, station, community or grid whose disputes and hazards the user may read; else 404."""
-    unit = Unit.objects.select_related("scheme", "parent").filter(code=code).first()
-    if unit is None:
-        raise Http404
-    if not unit.is_active:
-        raise Http404
-    if unit.kind == Unit.Kind.DEPARTMENT:
-        raise Http404
-    if not scope_for(user).covers(unit.path):
-        raise Http404
-    return unit
 
 
 def require_safety_work(user: Any, path: str) -> None:

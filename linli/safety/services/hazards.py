@@ -89,6 +89,13 @@ def hazard_record(
 
 
 @transaction.atomic
+def hazard_for_contact_hazards(sender: Any, *, actor: Any, contact: Contact, **kwargs: Any) -> None:
+    """Receiver of `linli.care.signals.contact_logged`: a hazard found at the person's home goes on the
+    hazard register with a deadline (P2), in the contact's transaction."""
+    if contact.hazards_found:
+        hazard_open_from_contact(actor=actor, contact=contact)
+
+
 def hazard_open_from_contact(
     *, actor: Any, contact: Contact, deadline: datetime.date | None = None
 ) -> Hazard:

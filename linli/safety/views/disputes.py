@@ -18,6 +18,7 @@ from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
+from linli.org.selectors.units import get_area_for_user
 from linli.safety.forms.disputes import CheckForm, DisputeForm, MediationForm, TransferForm
 from linli.safety.models import Dispute, DisputeCheck
 from linli.safety.selectors.disputes import (
@@ -32,7 +33,7 @@ from linli.safety.selectors.disputes import (
     transfer_candidates,
 )
 from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
-from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
+from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.disputes import (
     dispute_check_record,
     dispute_log,
@@ -59,7 +60,7 @@ def _form_error(form: Any, exc: ServiceError) -> None:
 @require_GET
 def dispute_register(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's disputes (open, resolved or all) and the agreements to check."""
-    unit = get_unit_for_safety(request.user, code)
+    unit = get_area_for_user(request.user, code)
     today = _today()
     state = request.GET.get("state", "open")
     if state not in DISPUTE_FILTERS:
@@ -95,7 +96,7 @@ def dispute_register(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def dispute_new(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_safety(request.user, code)
+    unit = get_area_for_user(request.user, code)
     require_safety_work(request.user, unit.path)
     places = {u.code: u for u in places_under(user=request.user, unit=unit)}
     form = DisputeForm(

@@ -17,6 +17,7 @@ from linli.audit.services.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 from linli.org.models import Unit
+from linli.org.selectors.units import get_area_for_user
 from linli.safety.forms.hazards import HazardForm, RecheckForm, SummaryPeriodForm
 from linli.safety.models import Hazard
 from linli.safety.selectors.hazards import (
@@ -30,7 +31,7 @@ from linli.safety.selectors.hazards import (
     hazards_in,
 )
 from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
-from linli.safety.selectors.units import get_unit_for_safety, require_safety_work
+from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.hazards import hazard_recheck, hazard_record
 from linli.safety.views.disputes import ROWS_PER_PAGE
 from linli.safety.views.places import labels_for, place_choices
@@ -41,7 +42,7 @@ from linli.safety.views.places import labels_for, place_choices
 @require_GET
 def hazard_register(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's hazards: open (most urgent deadline first), overdue, cleared or all."""
-    unit = get_unit_for_safety(request.user, code)
+    unit = get_area_for_user(request.user, code)
     today = timezone.localdate()
     state = request.GET.get("state", "open")
     if state not in HAZARD_FILTERS:
@@ -78,7 +79,7 @@ def hazard_register(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def hazard_new(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_safety(request.user, code)
+    unit = get_area_for_user(request.user, code)
     require_safety_work(request.user, unit.path)
     places = {u.code: u for u in places_under(user=request.user, unit=unit)}
     form = HazardForm(
@@ -170,7 +171,7 @@ def hazard_recheck_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
 @require_GET
 def hazard_summary_view(request: HttpRequest, code: str) -> HttpResponse:
     """Per community under a unit over a period: found, cleared, still open, overdue (隐患清零)."""
-    unit = get_unit_for_safety(request.user, code)
+    unit = get_area_for_user(request.user, code)
     today = timezone.localdate()
     form = SummaryPeriodForm(request.GET if {"from", "to"} & set(request.GET) else None, today=today)
     start, end = form.period()
@@ -192,7 +193,7 @@ def hazard_summary_view(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_GET
 def hazard_summary_export(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_safety(request.user, code)
+    unit = get_area_for_user(request.user, code)
     form = SummaryPeriodForm(
         request.GET if {"from", "to"} & set(request.GET) else None, today=timezone.localdate()
     )

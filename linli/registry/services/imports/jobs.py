@@ -33,6 +33,7 @@ from linli.registry.selectors.imports import imports_dir, report_path
 from linli.registry.services.imports.report import ImportFileError, ImportReport
 from linli.registry.services.imports.residents import import_residents
 from linli.registry.services.imports.tables import time_limit
+from linli.registry.signals import import_step_queued
 
 logger = logging.getLogger(__name__)
 
@@ -117,9 +118,9 @@ def import_job_create(
                 detail={"kind": kind, "bytes": size, "in_request": in_request},
             )
             if not in_request:
-                from linli.registry.tasks import validate_import_job
-
-                validate_import_job.enqueue(str(job_uuid))
+                import_step_queued.send(
+                    sender=ImportJob, step="validate", job_uuid=str(job_uuid), actor_id=actor.pk
+                )
     except BaseException:
         stored.unlink(missing_ok=True)
         raise
@@ -195,9 +196,7 @@ def import_job_write(*, actor: Any, job: ImportJob, write_valid_rows: bool) -> I
             detail={"write_valid_rows": write_valid_rows, "in_request": in_request},
         )
         if not in_request:
-            from linli.registry.tasks import write_import_job
-
-            write_import_job.enqueue(str(job.uuid), actor.pk)
+            import_step_queued.send(sender=ImportJob, step="write", job_uuid=str(job.uuid), actor_id=actor.pk)
     if in_request:
         with time_limit(IN_REQUEST_SECONDS):
             import_job_run_write(job_uuid=job.uuid, actor_id=actor.pk)

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.models import AuditEvent
-from linli.care.demo import CLOSED_SWEEP_TITLE, OPEN_SWEEP_TITLE, load_care_demo
 from linli.care.models import (
     Category,
     Contact,
@@ -27,8 +26,9 @@ from linli.care.selectors.sweeps import sweep_coverage
 from linli.care.selectors.worklists import contacts_due
 from linli.care.services.cadence_rules import cadence_days
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_GRID, TQ_GRID
+from linli.demo.care import CLOSED_SWEEP_TITLE, OPEN_SWEEP_TITLE, load_care_demo
+from linli.demo.registry import SCALES, load_registry_demo
 from linli.notify.models import Notification
-from linli.registry.demo import SCALES, load_registry_demo
 from linli.registry.models import Resident
 
 pytestmark = pytest.mark.django_db

@@ -45,7 +45,7 @@ from linli.care.services.cadence_rules import DEFAULT_CADENCE_DAYS
 from linli.care.services.love_cards import love_card_issue
 from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.core import paths
-from linli.org.demo import PERSONA_DESCRIPTIONS
+from linli.demo.org import PERSONA_DESCRIPTIONS
 from linli.org.models import Unit
 from linli.registry.models import Address, Resident
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.care.models import Contact
-from linli.org.demo import person_name, phone_number
+from linli.demo.org import person_name, phone_number
 from linli.org.models import Unit
 from linli.safety.models import Dispute, DisputeCheck, DisputeEvent, Hazard
 from linli.safety.services.disputes import PartyInput, dispute_check_record, dispute_log, dispute_mediate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linli.needs.demo import load_needs_demo
+from linli.demo.needs import load_needs_demo
 from linli.needs.models import Request, RequestEvent
 from linli.needs.selectors.requests import request_queue
 from linli.needs.selectors.typical_cases import typical_candidates

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from linli.accounts.models import Membership, User
 from linli.audit.models import AuditEvent
-from linli.org.demo import load_org_demo
+from linli.demo.org import load_org_demo
 from linli.org.models import Liaison, SupportPoint, Unit
 
 pytestmark = pytest.mark.django_db
@@ -120,9 +120,9 @@ def test_loading_twice_changes_nothing():
 
 
 def test_the_demo_command_prints_the_logins(capsys, monkeypatch):
-    # The population part is tested in linli/registry/tests/test_demo.py; here, one station of it.
-    from linli.core.management.commands import demo
-    from linli.registry.demo import load_registry_demo
+    # The population part is tested in linli/demo/tests/test_registry.py; here, one station of it.
+    from linli.demo.management.commands import demo
+    from linli.demo.registry import load_registry_demo
 
     monkeypatch.setattr(demo, "load_registry_demo", lambda **kw: load_registry_demo(under="310120.27", **kw))
     call_command("demo")

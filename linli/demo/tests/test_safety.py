@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from linli.care.demo import load_care_demo
 from linli.care.models import Contact
 from linli.conftest import NQ_GRID, TQ_GRID
-from linli.registry.demo import load_registry_demo
-from linli.safety.demo import PERSONA_GRIDS, load_safety_demo
+from linli.demo.care import load_care_demo
+from linli.demo.registry import load_registry_demo
+from linli.demo.safety import PERSONA_GRIDS, load_safety_demo
 from linli.safety.models import Dispute, DisputeCheck, Hazard
 from linli.safety.selectors.disputes import dispute_checks_due, disputes_in
 from linli.safety.selectors.hazards import hazards_in

@@ -6,11 +6,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from linli.care.demo import load_care_demo
-from linli.needs.demo import load_needs_demo
-from linli.org.demo import PERSONA_DESCRIPTIONS, load_org_demo
-from linli.registry.demo import SCALES, load_registry_demo
-from linli.safety.demo import load_safety_demo
+from linli.demo.care import load_care_demo
+from linli.demo.needs import load_needs_demo
+from linli.demo.org import PERSONA_DESCRIPTIONS, load_org_demo
+from linli.demo.registry import SCALES, load_registry_demo
+from linli.demo.safety import load_safety_demo
 
 
 class Command(BaseCommand):

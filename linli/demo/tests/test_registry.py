@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from linli.conftest import ANGSU_TOWN, NANQIAO
+from linli.demo.registry import SCALES, load_registry_demo
 from linli.lib.credit_code import normalise_credit_code
 from linli.lib.idcard import parse_id_number
-from linli.registry.demo import SCALES, load_registry_demo
 from linli.registry.models import Address, Business, Housing, Resident
 
 pytestmark = pytest.mark.django_db
