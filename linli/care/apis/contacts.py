@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from linli.api.paging import Paging
 from linli.api.schemas import ProblemOut
 from linli.care.apis.key_persons import _page
 from linli.care.models import Contact
@@ -18,7 +19,6 @@ from linli.care.selectors.contacts import get_key_person_for_contact, key_person
 from linli.care.selectors.key_persons import can_view_health, get_key_person_detail_for_user
 from linli.care.services.contacts import contact_log
 from linli.core.errors import ServiceError
-from linli.registry.apis.residents import Paging
 
 router = Router()
 

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
+from linli.api.paging import Paging
 from linli.api.schemas import ProblemOut
 from linli.audit.services.reads import audit_read
 from linli.care.models import Category, KeyPerson, RiskLevel
@@ -42,7 +43,6 @@ from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.org.selectors.units import get_area_for_user
-from linli.registry.apis.residents import Paging
 from linli.registry.selectors.residents import get_resident_for_user
 
 router = Router()

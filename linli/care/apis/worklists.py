@@ -11,11 +11,11 @@ from ninja import Query, Router, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from linli.api.paging import Paging
 from linli.audit.services.reads import audit_read
 from linli.care.apis.key_persons import KeyPersonPage, _key_person_out, _page
 from linli.care.selectors.worklists import contacts_due
 from linli.org.selectors.units import get_area_for_user
-from linli.registry.apis.residents import Paging
 
 router = Router()
 

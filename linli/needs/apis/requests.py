@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import scope_for
+from linli.api.paging import Paging
 from linli.api.schemas import ProblemOut, UnitRef
 from linli.audit.services.events import audit_record
 from linli.audit.services.reads import audit_read
@@ -39,7 +40,6 @@ from linli.needs.selectors.requests import (
 from linli.needs.services import requests as services
 from linli.org.models import Unit
 from linli.org.selectors.units import get_unit_for_user
-from linli.registry.apis.residents import Paging
 from linli.registry.selectors.addresses import addresses_visible_to
 from linli.registry.selectors.residents import residents_visible_to
 

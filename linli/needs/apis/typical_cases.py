@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from linli.api.paging import Paging
 from linli.api.schemas import ProblemOut
 from linli.core.errors import ServiceError
 from linli.needs.apis.requests import _page, _problem
@@ -21,7 +22,6 @@ from linli.needs.selectors.typical_cases import (
     typical_candidates,
 )
 from linli.needs.services import typical_cases as services
-from linli.registry.apis.residents import Paging
 
 router = Router(tags=["群众诉求"])
 

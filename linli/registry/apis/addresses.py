@@ -7,7 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from linli.registry.apis.residents import Paging, _page
+from linli.api.paging import Paging
+from linli.registry.apis.residents import _page
 from linli.registry.models import Address
 from linli.registry.selectors.addresses import addresses_visible_to
 

@@ -7,8 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from linli.api.paging import Paging
 from linli.core.masking import mask_phone
-from linli.registry.apis.residents import Paging, _page
+from linli.registry.apis.residents import _page
 from linli.registry.models import Business
 from linli.registry.selectors.businesses import businesses_visible_to
 

@@ -10,8 +10,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
+from linli.api.paging import Paging
 from linli.api.schemas import UnitRef
-from linli.registry.apis.residents import Paging, _page
+from linli.registry.apis.residents import _page
 from linli.registry.models import ImportJob
 from linli.registry.selectors.imports import get_import_job_for_user, import_jobs_visible_to
 

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from linli.api.paging import Paging
 from linli.audit.services.reads import audit_read, search_terms
 from linli.core.masking import age_of
 from linli.lib.idcard import IdNumberError, parse_id_number
@@ -25,35 +26,11 @@ from linli.registry.selectors.residents import (
 
 router = Router(tags=["一标三实"])
 
-MAX_PAGE_SIZE = 200
-# Pages beyond this are refused (422): an offset past any real list, yet far inside what databases take.
-MAX_PAGE = 100_000
 M = TypeVar("M", bound=Model)
 
 
 def _nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
-
-
-class Paging(Schema):
-    page: int = 1
-    page_size: int = 50
-
-    @field_validator("page")
-    @classmethod
-    def _page(cls, value: int) -> int:
-        if value < 1:
-            raise PydanticCustomError("page", "页码从 1 开始")
-        if value > MAX_PAGE:
-            raise PydanticCustomError("page", "页码不能超过 {limit}", {"limit": MAX_PAGE})
-        return value
-
-    @field_validator("page_size")
-    @classmethod
-    def _page_size(cls, value: int) -> int:
-        if not 1 <= value <= MAX_PAGE_SIZE:
-            raise PydanticCustomError("page_size", "每页条数应在 1 到 {limit} 之间", {"limit": MAX_PAGE_SIZE})
-        return value
 
 
 class _NameAndPhone(Schema):

@@ -17,10 +17,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from linli.api.paging import Paging
 from linli.api.schemas import ProblemOut
 from linli.core.errors import ServiceError
 from linli.org.selectors.units import get_area_for_user
-from linli.registry.apis.residents import Paging
 from linli.safety.models import Dispute, DisputeCheck
 from linli.safety.selectors.disputes import (
     dispute_checks_due,

@@ -13,12 +13,12 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import field_validator
 
+from linli.api.paging import Paging
 from linli.api.schemas import ProblemOut
 from linli.audit.services.reads import audit_read
 from linli.care.models import Contact, RiskLevel, Sweep
 from linli.core.errors import ServiceError
 from linli.org.selectors.units import get_area_for_user
-from linli.registry.apis.residents import Paging
 from linli.safety.apis.disputes import _choice, _date, _page, _problem
 from linli.safety.models import Hazard, HazardRecheck
 from linli.safety.selectors.hazards import (
