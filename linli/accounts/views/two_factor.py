@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_otp
-import segno
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from linli.accounts.selectors.two_factor import has_authenticator, recovery_code
 from linli.accounts.services import two_factor
 from linli.accounts.views.sessions import _next_url
 from linli.core.errors import ServiceError
+from linli.core.qr import qr_data_uri
 
 
 @login_required
@@ -68,13 +68,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)}
             )
-    qr = segno.make(device.config_url, error="m")
     return render(
         request,
         "accounts/otp_setup.html",
         {
             "form": form,
-            "qr_data_uri": qr.svg_data_uri(scale=5, border=2),
+            "qr_data_uri": qr_data_uri(device.config_url),
             "secret": _spaced(device.bin_key),
             "next": _next_url(request),
         },

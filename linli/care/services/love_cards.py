@@ -10,13 +10,11 @@ minutes, plus the first location a finder types, so that reloads and repeated sc
 from __future__ import annotations
 
 import datetime
-import io
 import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -193,12 +191,3 @@ def love_card_scan(*, token: str, client_address: str, user_agent: str, location
 
 def love_card_url(card: LoveCard, *, base_url: str) -> str:
     return f"{(settings.LINLI_PUBLIC_BASE_URL or base_url).rstrip('/')}/c/{card.token}"
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code (no image files, no network)."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(
-        buffer, kind="svg", scale=3, border=2, xmldecl=False, svgns=True, svgclass="qr"
-    )
-    return buffer.getvalue().decode()

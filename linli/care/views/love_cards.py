@@ -22,9 +22,9 @@ from linli.care.services.love_cards import (
     love_card_revoke,
     love_card_scan,
     love_card_url,
-    qr_svg,
 )
 from linli.core.errors import ServiceError
+from linli.core.qr import qr_svg
 from linli.org.models import Unit
 from linli.org.selectors.units import ReadOnlyAccess, get_unit_for_user
 

@@ -29,7 +29,7 @@ from linli.care.selectors.worklists import (
     key_persons_without_member,
 )
 from linli.org.models import Unit
-from linli.org.selectors.units import ancestors_of, children_visible_to, get_area_for_user
+from linli.org.selectors.units import breadcrumbs_for, children_visible_to, get_area_for_user
 
 # A worklist page stays light on a slow phone connection (the whole page under 100 KB).
 ROWS_PER_PAGE = 30
@@ -133,7 +133,7 @@ def care_unit(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             # Breadcrumbs up to the top of the user's scope (a grid worker's page has none above it).
-            "ancestors": [a for a in ancestors_of(unit=unit) if scope.covers(a.path)],
+            "ancestors": breadcrumbs_for(request.user, unit),
             "today": today,
             "counts": due_counts(user=request.user, on=today, unit=unit),
             "page": page,

@@ -10,10 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from linli.accounts.selectors.scope import scope_for
 from linli.needs.forms.indicators import DEFAULT_DAYS, RatesPeriodForm
 from linli.needs.selectors.indicators import request_rates
-from linli.org.selectors.units import ancestors_of, children_visible_to, get_area_for_user
+from linli.org.selectors.units import breadcrumbs_for, children_visible_to, get_area_for_user
 
 
 @login_required
@@ -36,7 +35,7 @@ def request_rates_page(request: HttpRequest, code: str) -> HttpResponse:
         "needs/rates.html",
         {
             "unit": unit,
-            "ancestors": [a for a in ancestors_of(unit=unit) if scope_for(request.user).covers(a.path)],
+            "ancestors": breadcrumbs_for(request.user, unit),
             "form": form,
             "start": start,
             "end": end,

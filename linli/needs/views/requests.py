@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from linli.care.selectors.key_persons import get_key_person_for_user
 from linli.care.selectors.units import care_units_of
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
+from linli.core.qr import qr_svg
 from linli.needs.forms.requests import (
     AcceptForm,
     CloseForm,
@@ -101,17 +101,6 @@ def deadline_of(request: Request, now: datetime.datetime | None = None) -> Deadl
         # A fresh 72-hour request reads "剩余 72 小时", not 71.
         return Deadline(f"剩余 {math.ceil(left / 3600)} 小时", False)
     return Deadline(f"剩余 {_amount(left)}", False)
-
-
-def scalable_qr_svg(url: str) -> str:
-    """The project's inline QR (care.lovecards.qr_svg) with a viewBox, so that CSS can size it."""
-    from linli.care.services.love_cards import qr_svg
-
-    svg = qr_svg(url)
-    size = re.search(r'<svg[^>]*\swidth="(\d+)"[^>]*\sheight="(\d+)"', svg)
-    if size is None:
-        return svg
-    return svg.replace("<svg ", f'<svg viewBox="0 0 {size.group(1)} {size.group(2)}" ', 1)
 
 
 @dataclass(frozen=True)
@@ -307,7 +296,7 @@ def _detail_context(
         and (closing or found.solved_by_id == user.pk)
     ):
         url = rating_url(found, base_url=request.build_absolute_uri("/"))
-        rating = {"url": url, "qr": mark_safe(scalable_qr_svg(url))}  # noqa: S308  (segno's own SVG)
+        rating = {"url": url, "qr": mark_safe(qr_svg(url, scalable=True))}  # noqa: S308  (segno's own SVG)
     return {
         "req": found,
         "deadline": deadline_of(found),

@@ -98,6 +98,13 @@ def ancestors_of(*, unit: Unit) -> list[Unit]:
     return [by_path[p] for p in ancestor_paths if p in by_path]
 
 
+def breadcrumbs_for(user: Any, unit: Unit) -> list[Unit]:
+    """The units above `unit` whose pages the user may open, root first (a grid worker's grid page has
+    none above it). The one breadcrumb of every care, safety and request page of a unit."""
+    scope = scope_for(user)
+    return [a for a in ancestors_of(unit=unit) if scope.covers(a.path)]
+
+
 def subtree_counts(*, unit: Unit) -> dict[str, int]:
     """How many units of each kind lie strictly under `unit`."""
     rows = (

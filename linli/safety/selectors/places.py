@@ -1,5 +1,5 @@
 """Where disputes and hazards are logged: the grids and communities under a unit, their community and its
-community officer, how a place is named, and the breadcrumbs above it."""
+community officer, and how a place is named (its breadcrumbs: linli.org.selectors.units)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from linli.accounts.models import Capability, Membership, Role, User
 from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
 from linli.org.models import Unit
-from linli.org.selectors.units import ancestors_of
 
 # Depth of a community in the unit tree (district 0, station 1, community 2, grid 3).
 COMMUNITY_DEPTH = 2
@@ -70,9 +69,3 @@ def place_label(unit: Unit) -> str:
 def unit_names(unit_paths: set[str]) -> dict[str, Unit]:
     """Units by path, for naming the grid or community of rows the caller already read."""
     return {u.path: u for u in Unit.objects.filter(path__in=sorted(unit_paths)).select_related("parent")}
-
-
-def crumbs(user: Any, unit: Unit) -> list[Unit]:
-    """The units above `unit` that the user may read (a grid worker's page has none above it)."""
-    scope = scope_for(user)
-    return [a for a in ancestors_of(unit=unit) if scope.covers(a.path)]

@@ -18,7 +18,7 @@ from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
 from linli.org.models import Unit
-from linli.org.selectors.units import get_area_for_user
+from linli.org.selectors.units import breadcrumbs_for, get_area_for_user
 from linli.safety.forms.disputes import CheckForm, DisputeForm, MediationForm, TransferForm
 from linli.safety.models import Dispute, DisputeCheck
 from linli.safety.selectors.disputes import (
@@ -32,7 +32,7 @@ from linli.safety.selectors.disputes import (
     get_dispute_for_handling,
     transfer_candidates,
 )
-from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
+from linli.safety.selectors.places import place_label, places_under, unit_names
 from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.disputes import (
     dispute_check_record,
@@ -77,7 +77,7 @@ def dispute_register(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             "unit_label": place_label(unit),
-            "ancestors": crumbs(request.user, unit),
+            "ancestors": breadcrumbs_for(request.user, unit),
             "today": today,
             "state": state,
             "filters": DISPUTE_FILTERS,
@@ -129,7 +129,12 @@ def dispute_new(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "safety/dispute_form.html",
-        {"unit": unit, "ancestors": crumbs(request.user, unit), "form": form, "has_places": bool(places)},
+        {
+            "unit": unit,
+            "ancestors": breadcrumbs_for(request.user, unit),
+            "form": form,
+            "has_places": bool(places),
+        },
     )
 
 

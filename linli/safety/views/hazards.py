@@ -17,7 +17,7 @@ from linli.audit.services.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 from linli.org.models import Unit
-from linli.org.selectors.units import get_area_for_user
+from linli.org.selectors.units import breadcrumbs_for, get_area_for_user
 from linli.safety.forms.hazards import HazardForm, RecheckForm, SummaryPeriodForm
 from linli.safety.models import Hazard
 from linli.safety.selectors.hazards import (
@@ -30,7 +30,7 @@ from linli.safety.selectors.hazards import (
     hazard_summary_xlsx,
     hazards_in,
 )
-from linli.safety.selectors.places import crumbs, place_label, places_under, unit_names
+from linli.safety.selectors.places import place_label, places_under, unit_names
 from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.hazards import hazard_recheck, hazard_record
 from linli.safety.views.disputes import ROWS_PER_PAGE
@@ -58,7 +58,7 @@ def hazard_register(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             "unit_label": place_label(unit),
-            "ancestors": crumbs(request.user, unit),
+            "ancestors": breadcrumbs_for(request.user, unit),
             "today": today,
             "state": state,
             "filters": HAZARD_FILTERS,
@@ -108,7 +108,12 @@ def hazard_new(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "safety/hazard_form.html",
-        {"unit": unit, "ancestors": crumbs(request.user, unit), "form": form, "has_places": bool(places)},
+        {
+            "unit": unit,
+            "ancestors": breadcrumbs_for(request.user, unit),
+            "form": form,
+            "has_places": bool(places),
+        },
     )
 
 
@@ -181,7 +186,7 @@ def hazard_summary_view(request: HttpRequest, code: str) -> HttpResponse:
         "safety/hazard_summary.html",
         {
             "unit": unit,
-            "ancestors": crumbs(request.user, unit),
+            "ancestors": breadcrumbs_for(request.user, unit),
             "form": form,
             "summary": summary,
             "export_query": f"from={start:%Y-%m-%d}&to={end:%Y-%m-%d}",
