@@ -153,8 +153,9 @@ def linli_server(*, startup_timeout: float = 30.0) -> Iterator[str]:
         env.pop("LINLI_DATABASE_URL", None)
         if database_url:
             env["LINLI_DATABASE_URL"] = database_url
-        _run(["migrate", "--noinput", "-v", "0"], env, timeout=180)
-        _run(["demo"], env, timeout=180)
+        # Generous: on a loaded machine the demo alone has taken three minutes.
+        _run(["migrate", "--noinput", "-v", "0"], env, timeout=600)
+        _run(["demo"], env, timeout=600)
         log = Path(tmp) / "serve.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
