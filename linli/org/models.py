@@ -106,6 +106,14 @@ class Unit(models.Model):
             return ""
         return self.scheme.labels()[self.depth + 1]
 
+    @property
+    def place_name(self) -> str:
+        """How pages name a place: a grid with its community's name ("贝港居委第一网格": every
+        community has a 第一网格), any other unit by its own name. Select `parent` with the unit."""
+        if self.kind == Unit.Kind.GRID and self.parent is not None:
+            return f"{self.parent.name}{self.name}"
+        return self.name
+
     def ancestor_paths(self) -> list[str]:
         return paths.ancestors(self.path)
 

@@ -1,4 +1,4 @@
-"""Units as the request pages name them: by path, a grid's community, a grid's label with its community."""
+"""Units as the request pages find them: by path, and a grid's community (names: `Unit.place_name`)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,3 @@ def unit_at(path: str) -> Unit | None:
 def community_of(unit: Unit) -> Unit:
     """A grid's community (select_related("unit__parent") keeps this free); a community itself."""
     return unit.parent if unit.kind == Unit.Kind.GRID and unit.parent is not None else unit
-
-
-def unit_label(unit: Unit) -> str:
-    """A grid's name with its community's (there is a 第一网格 in every community)."""
-    if unit.kind == Unit.Kind.GRID and unit.parent is not None:
-        return f"{unit.parent.name}{unit.name}"
-    return unit.name

@@ -55,7 +55,7 @@ from linli.needs.selectors.requests import (
     request_queue,
     request_timeline,
 )
-from linli.needs.selectors.units import unit_at, unit_label
+from linli.needs.selectors.units import unit_at
 from linli.needs.services.requests import (
     ChangedByOthers,
     request_accept,
@@ -302,15 +302,15 @@ def _detail_context(
         "deadline": deadline_of(found),
         # A registered resident's own number when the request carries none (filed from a key person).
         "caller_phone": mask_phone(found.caller_phone or (found.resident.phone if found.resident else "")),
-        "unit_label": unit_label(found.unit),
-        "holder_label": unit_label(found.holder),
+        "unit_label": found.unit.place_name,
+        "holder_label": found.holder.place_name,
         "place": str(found.address) if found.address_id else found.place_text,
         "extra_place": found.place_text if found.address_id else "",
         "bubbles": [(b, _event_detail(b.event)) for b in _bubbles(events, user)],
         "forms": action_forms,
         "open_action": failed[0] if failed is not None else "",
-        "escalate_to": unit_label(escalate_to) if escalate_to is not None else "",
-        "returns_to": unit_label(returns_back_to) if returns_back_to is not None else "",
+        "escalate_to": escalate_to.place_name if escalate_to is not None else "",
+        "returns_to": returns_back_to.place_name if returns_back_to is not None else "",
         "rating": rating,
         "conflict": conflict,
         "stray_errors": stray_errors,

@@ -59,13 +59,6 @@ def places_under(*, user: Any, unit: Unit) -> list[Unit]:
     return [u for u in units if scope.can(Capability.HANDLE_SAFETY, u.path)]
 
 
-def place_label(unit: Unit) -> str:
-    """A grid's name with its community's ("贝港居委 第一网格"); a community's own name."""
-    if unit.kind == Unit.Kind.GRID and unit.parent is not None:
-        return f"{unit.parent.name} {unit.name}"
-    return unit.name
-
-
 def unit_names(unit_paths: set[str]) -> dict[str, Unit]:
     """Units by path, for naming the grid or community of rows the caller already read."""
     return {u.path: u for u in Unit.objects.filter(path__in=sorted(unit_paths)).select_related("parent")}

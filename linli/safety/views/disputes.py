@@ -32,7 +32,7 @@ from linli.safety.selectors.disputes import (
     get_dispute_for_handling,
     transfer_candidates,
 )
-from linli.safety.selectors.places import place_label, places_under, unit_names
+from linli.safety.selectors.places import places_under, unit_names
 from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.disputes import (
     dispute_check_record,
@@ -76,7 +76,7 @@ def dispute_register(request: HttpRequest, code: str) -> HttpResponse:
         "safety/dispute_register.html",
         {
             "unit": unit,
-            "unit_label": place_label(unit),
+            "unit_label": unit.place_name,
             "ancestors": breadcrumbs_for(request.user, unit),
             "today": today,
             "state": state,

@@ -30,7 +30,7 @@ from linli.safety.selectors.hazards import (
     hazard_summary_xlsx,
     hazards_in,
 )
-from linli.safety.selectors.places import place_label, places_under, unit_names
+from linli.safety.selectors.places import places_under, unit_names
 from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.hazards import hazard_recheck, hazard_record
 from linli.safety.views.disputes import ROWS_PER_PAGE
@@ -57,7 +57,7 @@ def hazard_register(request: HttpRequest, code: str) -> HttpResponse:
         "safety/hazard_register.html",
         {
             "unit": unit,
-            "unit_label": place_label(unit),
+            "unit_label": unit.place_name,
             "ancestors": breadcrumbs_for(request.user, unit),
             "today": today,
             "state": state,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from linli.org.models import Unit
-from linli.safety.selectors.places import place_label, unit_names
+from linli.safety.selectors.places import unit_names
 
 
 def place_choices(places: list[Unit]) -> list[tuple[str, str]]:
-    return [(u.code, place_label(u)) for u in places]
+    return [(u.code, u.place_name) for u in places]
 
 
 def labels_for(unit_paths: set[str]) -> dict[str, str]:
-    return {path: place_label(u) for path, u in unit_names(unit_paths).items()}
+    return {path: u.place_name for path, u in unit_names(unit_paths).items()}
