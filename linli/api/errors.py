@@ -8,7 +8,12 @@ through the handler `linli.api.main.new_api` registers; a subclass may say anoth
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from linli.core.errors import ServiceError
 
@@ -30,3 +35,31 @@ def status_of(exc: ServiceError) -> int:
 
 def service_error_body(exc: ServiceError) -> dict[str, Any]:
     return problem_body(exc.message, field=exc.field)
+
+
+class OneOf:
+    """A text field whose value is one of `choices` (a TextChoices' `.choices`, or (value, label) pairs):
+    an enum in the OpenAPI schema, and a wrong value refused in Chinese, naming the choices:
+    `kind: Annotated[str, OneOf("纠纷类型", Dispute.Kind.choices)]`. `blank` also lets "" through (a
+    filter left empty)."""
+
+    def __init__(self, label: str, choices: Iterable[tuple[Any, Any]], *, blank: bool = False) -> None:
+        pairs = [(str(value), str(name)) for value, name in choices]
+        self.values = [value for value, _ in pairs]
+        self.blank = blank
+        listed = [f"{value}（{name}）" for value, name in pairs]
+        joined = "、".join(listed[:-1]) + f"或 {listed[-1]}" if len(listed) > 1 else listed[0]
+        self.message = f"{label}应为 {joined}"
+
+    def _check(self, value: str) -> str:
+        if value in self.values or (self.blank and value == ""):
+            return value
+        raise PydanticCustomError("enum", self.message)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "enum": self.values}

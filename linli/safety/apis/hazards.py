@@ -6,22 +6,25 @@ Out of scope is 404, read-only roles get 403 on writes, and bad input 422 with a
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
-from linli.api.paging import Paging
+from linli.api.errors import OneOf, problem_body
+from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut
 from linli.audit.services.reads import audit_read
 from linli.care.models import Contact, RiskLevel, Sweep
-from linli.core.errors import ServiceError
 from linli.org.selectors.units import get_area_for_user
-from linli.safety.apis.disputes import _choice, _date, _page, _problem
-from linli.safety.models import Hazard, HazardRecheck
+from linli.safety.models import Hazard, HazardRecheck, text_limit
 from linli.safety.selectors.hazards import (
+    HAZARD_FILTERS,
+    HazardSummary,
+    SummaryRow,
     contact_for_hazard,
     get_hazard_for_handling,
     get_hazard_for_user,
@@ -35,42 +38,30 @@ from linli.safety.services.hazards import hazard_recheck, hazard_record
 
 router = Router()
 
+RiskLevelChoice = Annotated[str, OneOf("风险等级", RiskLevel.choices)]
+HazardKind = Annotated[str, OneOf("隐患类型", Hazard.Kind.choices)]
+HazardSource = Annotated[str, OneOf("发现途径", Hazard.Source.choices)]
+
+
+def _text(model: type[Model], name: str) -> Any:
+    """An optional text field documenting its column's limit; the service refuses longer text."""
+    return Field("", json_schema_extra={"maxLength": text_limit(model, name)})
+
 
 class HazardIn(Schema):
     """A hazard to log in a grid or community (`unit` is its code); `found_on` defaults to today."""
 
     unit: str
-    kind: str
-    risk_level: str = RiskLevel.LOW
-    source: str = Hazard.Source.CHECK
-    description: str = ""
-    place: str = ""
-    responsible_party: str = ""
+    kind: HazardKind
+    risk_level: RiskLevelChoice = RiskLevel.LOW
+    source: HazardSource = Hazard.Source.CHECK
+    description: str = _text(Hazard, "description")
+    place: str = _text(Hazard, "place")
+    responsible_party: str = _text(Hazard, "responsible_party")
     found_on: datetime.date | None = None
     deadline: datetime.date | None = None
     contact_id: int | None = None
     sweep_id: int | None = None
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        return _choice(
-            Hazard.Kind.values, value, "kind", f"隐患类型应为 {'、'.join(Hazard.Kind.values)} 之一"
-        )
-
-    @field_validator("risk_level")
-    @classmethod
-    def _risk_level(cls, value: str) -> str:
-        return _choice(
-            RiskLevel.values, value, "risk_level", "风险等级应为 low（低）、medium（中）或 high（高）"
-        )
-
-    @field_validator("source")
-    @classmethod
-    def _source(cls, value: str) -> str:
-        return _choice(Hazard.Source.values, value, "source", "发现途径应为 contact、sweep、check 或 report")
-
-    _dates = field_validator("found_on", "deadline", mode="before")(_date)
 
 
 class RecheckOut(Schema):
@@ -81,22 +72,26 @@ class RecheckOut(Schema):
     note: str
     new_deadline: datetime.date | None
 
+    @staticmethod
+    def resolve_checked_by(recheck: HazardRecheck) -> str:
+        return str(recheck.checked_by)
+
 
 class HazardOut(Schema):
     id: int
     unit_path: str
-    kind: str
+    kind: HazardKind
     kind_label: str
-    risk_level: str
+    risk_level: RiskLevelChoice
     risk_level_label: str
-    source: str
+    source: HazardSource
     source_label: str
     description: str
     place: str
     responsible_party: str
     found_on: datetime.date
     deadline: datetime.date
-    state: str
+    state: Annotated[str, OneOf("状态", Hazard.State.choices)]
     state_label: str
     # Open past the deadline today (Asia/Shanghai).
     overdue: bool
@@ -106,35 +101,56 @@ class HazardOut(Schema):
     recorded_by: str
     created_at: datetime.datetime
 
+    @staticmethod
+    def resolve_kind_label(hazard: Hazard) -> str:
+        return hazard.get_kind_display()
+
+    @staticmethod
+    def resolve_risk_level_label(hazard: Hazard) -> str:
+        return hazard.get_risk_level_display()
+
+    @staticmethod
+    def resolve_source_label(hazard: Hazard) -> str:
+        return hazard.get_source_display()
+
+    @staticmethod
+    def resolve_state_label(hazard: Hazard) -> str:
+        return hazard.get_state_display()
+
+    @staticmethod
+    def resolve_overdue(hazard: Hazard) -> bool:
+        return hazard.is_overdue(timezone.localdate())
+
+    @staticmethod
+    def resolve_recorded_by(hazard: Hazard) -> str:
+        return str(hazard.recorded_by)
+
 
 class HazardDetailOut(HazardOut):
     rechecks: list[RecheckOut]
 
+    @staticmethod
+    def resolve_rechecks(hazard: Hazard) -> Any:
+        return hazard_rechecks(hazard=hazard)
 
-class HazardPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[HazardOut]
+
+class HazardPage(Page[HazardOut]):
+    pass
 
 
 class HazardFilters(Schema):
     unit: str = ""
-    state: str = ""
-
-    @field_validator("state")
-    @classmethod
-    def _state(cls, value: str) -> str:
-        return _choice(
-            ["", "open", "overdue", "cleared"], value, "state", "状态应为 open、overdue 或 cleared"
-        )
+    # The register's filters less 全部 (leave `state` out for every hazard).
+    state: Annotated[
+        str, OneOf("状态", [(k, v) for k, v in HAZARD_FILTERS.items() if k != "all"], blank=True)
+    ] = ""
 
 
 class RecheckIn(Schema):
     """A re-check; a time without an offset is Asia/Shanghai wall-clock time, none means now."""
 
     cleared: bool
-    note: str = ""
+    note: str = _text(HazardRecheck, "note")
     checked_at: datetime.datetime | None = None
     new_deadline: datetime.date | None = None
 
@@ -145,8 +161,6 @@ class RecheckIn(Schema):
             return timezone.make_aware(value, timezone.get_default_timezone())
         return value
 
-    _new_deadline = field_validator("new_deadline", mode="before")(_date)
-
 
 class SummaryFilters(Schema):
     """`start`–`end` (YYYY-MM-DD); this month up to today without them."""
@@ -154,8 +168,6 @@ class SummaryFilters(Schema):
     unit: str
     start: datetime.date | None = None
     end: datetime.date | None = None
-
-    _dates = field_validator("start", "end", mode="before")(_date)
 
 
 class SummaryRowOut(Schema):
@@ -166,63 +178,29 @@ class SummaryRowOut(Schema):
     still_open: int
     overdue: int
 
+    @staticmethod
+    def resolve_unit_code(row: SummaryRow) -> str | None:
+        return row.unit.code if row.unit else None
+
 
 class SummaryOut(Schema):
-    unit: str
+    unit: str = Field(alias="unit.code")
     start: datetime.date
     end: datetime.date
     rows: list[SummaryRowOut]
     total: SummaryRowOut
 
 
-def _hazard_out(hazard: Hazard, today: datetime.date | None = None) -> dict[str, Any]:
-    return {
-        "id": hazard.pk,
-        "unit_path": hazard.unit_path,
-        "kind": hazard.kind,
-        "kind_label": hazard.get_kind_display(),
-        "risk_level": hazard.risk_level,
-        "risk_level_label": hazard.get_risk_level_display(),
-        "source": hazard.source,
-        "source_label": hazard.get_source_display(),
-        "description": hazard.description,
-        "place": hazard.place,
-        "responsible_party": hazard.responsible_party,
-        "found_on": hazard.found_on,
-        "deadline": hazard.deadline,
-        "state": hazard.state,
-        "state_label": hazard.get_state_display(),
-        "overdue": hazard.is_overdue(today or timezone.localdate()),
-        "cleared_on": hazard.cleared_on,
-        "contact_id": hazard.contact_id,
-        "sweep_id": hazard.sweep_id,
-        "recorded_by": str(hazard.recorded_by),
-        "created_at": hazard.created_at,
-    }
-
-
-def _recheck_out(recheck: HazardRecheck) -> dict[str, Any]:
-    return {
-        "id": recheck.pk,
-        "checked_at": recheck.checked_at,
-        "checked_by": str(recheck.checked_by),
-        "cleared": recheck.cleared,
-        "note": recheck.note,
-        "new_deadline": recheck.new_deadline,
-    }
-
-
 @router.get("/hazards", response=HazardPage)
 def hazard_list(request: HttpRequest, filters: Query[HazardFilters], paging: Query[Paging]) -> dict[str, Any]:
     """Hazards in scope; `state` open (by deadline), overdue (open past the deadline) or cleared."""
     unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
-    today = timezone.localdate()
-    queryset = hazards_in(user=request.user, on=today, unit=unit, state=filters.state)
-    return _page(queryset, paging, lambda h: _hazard_out(h, today))
+    queryset = hazards_in(user=request.user, on=timezone.localdate(), unit=unit, state=filters.state)
+    return page_of(queryset, paging)
 
 
 @router.post("/hazards", response={201: HazardOut, 422: ProblemOut})
-def hazard_create(request: HttpRequest, body: HazardIn) -> Status[dict[str, Any]]:
+def hazard_create(request: HttpRequest, body: HazardIn) -> Status[Any]:
     """Log a hazard with the party responsible and the deadline for putting it right."""
     unit = get_area_for_user(request.user, body.unit)
     require_safety_work(request.user, unit.path)
@@ -231,86 +209,62 @@ def hazard_create(request: HttpRequest, body: HazardIn) -> Status[dict[str, Any]
     if body.contact_id is not None:
         contact = contact_for_hazard(user=request.user, contact_id=body.contact_id)
         if contact is None:
-            return _problem(ServiceError("未找到该联系记录", field="contact_id"))
+            return Status(422, problem_body("未找到该联系记录", field="contact_id"))
     if body.sweep_id is not None:
         sweep = sweep_for_hazard(user=request.user, sweep_id=body.sweep_id)
         if sweep is None:
-            return _problem(ServiceError("未找到该排查行动", field="sweep_id"))
+            return Status(422, problem_body("未找到该排查行动", field="sweep_id"))
     if body.deadline is None:
-        return _problem(ServiceError("请填写整改期限", field="deadline"))
-    try:
-        hazard = hazard_record(
-            actor=request.user,
-            unit=unit,
-            kind=body.kind,
-            risk_level=body.risk_level,
-            source=body.source,
-            description=body.description,
-            place=body.place,
-            responsible_party=body.responsible_party,
-            found_on=body.found_on,
-            deadline=body.deadline,
-            contact=contact,
-            sweep=sweep,
-        )
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(201, _hazard_out(hazard))
+        return Status(422, problem_body("请填写整改期限", field="deadline"))
+    hazard = hazard_record(
+        actor=request.user,
+        unit=unit,
+        kind=body.kind,
+        risk_level=body.risk_level,
+        source=body.source,
+        description=body.description,
+        place=body.place,
+        responsible_party=body.responsible_party,
+        found_on=body.found_on,
+        deadline=body.deadline,
+        contact=contact,
+        sweep=sweep,
+    )
+    return Status(201, hazard)
 
 
 @router.get("/hazards/summary", response={200: SummaryOut, 422: ProblemOut})
-def hazard_summary_endpoint(request: HttpRequest, filters: Query[SummaryFilters]) -> Status[dict[str, Any]]:
+def hazard_summary_endpoint(request: HttpRequest, filters: Query[SummaryFilters]) -> Status[Any]:
     """Per community under `unit`: found and cleared in the period, still open and overdue at its end."""
     unit = get_area_for_user(request.user, filters.unit)
     today = timezone.localdate()
     end = filters.end or today
     start = filters.start or end.replace(day=1)
     if end > today:
-        return _problem(ServiceError("结束日期不能晚于今天", field="end"))
+        return Status(422, problem_body("结束日期不能晚于今天", field="end", where="query"))
     if start > end:
-        return _problem(ServiceError("结束日期不能早于开始日期", field="end"))
-    summary = hazard_summary(user=request.user, unit=unit, start=start, end=end)
-
-    def row(r: Any) -> dict[str, Any]:
-        return {
-            "label": r.label, "unit_code": r.unit.code if r.unit else None, "found": r.found,
-            "cleared": r.cleared, "still_open": r.still_open, "overdue": r.overdue,
-        }  # fmt: skip
-
-    return Status(
-        200,
-        {
-            "unit": unit.code,
-            "start": start,
-            "end": end,
-            "rows": [row(r) for r in summary.rows],
-            "total": row(summary.total),
-        },
-    )
+        return Status(422, problem_body("结束日期不能早于开始日期", field="end", where="query"))
+    summary: HazardSummary = hazard_summary(user=request.user, unit=unit, start=start, end=end)
+    return Status(200, summary)
 
 
 @router.get("/hazards/{hazard_id}", response=HazardDetailOut)
-def hazard_detail(request: HttpRequest, hazard_id: int) -> dict[str, Any]:
+def hazard_detail(request: HttpRequest, hazard_id: int) -> Hazard:
     hazard = get_hazard_for_user(request.user, hazard_id)
     audit_read(user=request.user, action="hazard.view", obj=hazard, unit_path=hazard.unit_path)
-    return {**_hazard_out(hazard), "rechecks": [_recheck_out(r) for r in hazard_rechecks(hazard=hazard)]}
+    return hazard
 
 
 @router.post("/hazards/{hazard_id}/rechecks", response={201: HazardDetailOut, 422: ProblemOut})
-def hazard_recheck_endpoint(request: HttpRequest, hazard_id: int, body: RecheckIn) -> Status[dict[str, Any]]:
+def hazard_recheck_endpoint(request: HttpRequest, hazard_id: int, body: RecheckIn) -> Status[Hazard]:
     """Record a re-check; one that finds the hazard cleared closes it, one that does not needs a note."""
     hazard = get_hazard_for_handling(request.user, hazard_id)
-    try:
-        hazard_recheck(
-            actor=request.user,
-            hazard=hazard,
-            cleared=body.cleared,
-            note=body.note,
-            checked_at=body.checked_at,
-            new_deadline=body.new_deadline,
-        )
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(
-        201, {**_hazard_out(hazard), "rechecks": [_recheck_out(r) for r in hazard_rechecks(hazard=hazard)]}
+    hazard_recheck(
+        actor=request.user,
+        hazard=hazard,
+        cleared=body.cleared,
+        note=body.note,
+        checked_at=body.checked_at,
+        new_deadline=body.new_deadline,
     )
+    return Status(201, hazard)

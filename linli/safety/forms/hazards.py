@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import RiskLevel
 from linli.safety.forms.disputes import _date_field, _text, _yes_no
-from linli.safety.models import Hazard
+from linli.safety.models import Hazard, HazardRecheck, text_limit
 
 # The longest period the hazard summary covers.
 MAX_SUMMARY_DAYS = 366
@@ -39,9 +39,20 @@ class HazardForm(forms.Form):
         initial=Hazard.Source.CHECK,
         error_messages={"required": "请选择发现途径"},
     )
-    description = _text("隐患描述", 1000, required=True, rows=3, placeholder="如 楼道堆放电动车电池")
-    place = _text("具体位置", 200, placeholder="如 12号楼一单元楼道")
-    responsible_party = _text("整改责任方", 100, required=True, placeholder="住户、商户或物业公司名称")
+    description = _text(
+        "隐患描述",
+        text_limit(Hazard, "description"),
+        required=True,
+        rows=3,
+        placeholder="如 楼道堆放电动车电池",
+    )
+    place = _text("具体位置", text_limit(Hazard, "place"), placeholder="如 12号楼一单元楼道")
+    responsible_party = _text(
+        "整改责任方",
+        text_limit(Hazard, "responsible_party"),
+        required=True,
+        placeholder="住户、商户或物业公司名称",
+    )
     found_on = _date_field("发现日期")
     deadline = _date_field("整改期限")
 
@@ -66,7 +77,9 @@ class RecheckForm(forms.Form):
         empty_value=None,
         error_messages={"required": "请选择复查结果"},
     )
-    note = _text("复查情况", 500, rows=2, placeholder="未整改完成的，写明还差什么")
+    note = _text(
+        "复查情况", text_limit(HazardRecheck, "note"), rows=2, placeholder="未整改完成的，写明还差什么"
+    )
     new_deadline = _date_field("新的整改期限", required=False)
 
 

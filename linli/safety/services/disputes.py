@@ -17,7 +17,16 @@ from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 from linli.notify.services.notifications import notify
 from linli.org.models import Unit
-from linli.safety.models import Dispute, DisputeCheck, DisputeEvent, DisputeParty, Mediation
+from linli.safety.models import (
+    TRANSFER_REASON_MAX_LENGTH,
+    Dispute,
+    DisputeCheck,
+    DisputeEvent,
+    DisputeParty,
+    Mediation,
+    text_limit,
+    too_long,
+)
 from linli.safety.selectors.places import community_officer_of
 
 # An agreement is checked this many days after it was made (回访).
@@ -47,7 +56,7 @@ def _text(value: str, limit: int, field: str, label: str, *, required: bool = Fa
     if required and not value:
         raise ServiceError(f"请填写{label}", field=field)
     if len(value) > limit:
-        raise ServiceError(f"{label}最多 {limit} 字", field=field)
+        raise ServiceError(too_long(label, limit), field=field)
     return value
 
 
@@ -56,7 +65,8 @@ def _event(
 ) -> DisputeEvent:
     return DisputeEvent.objects.create(
         dispute=dispute, at=timezone.now(), kind=kind, actor=actor if isinstance(actor, User) else None,
-        to_user=to_user, text=text[:1000],
+        # The timeline's line, composed here: a long agreement is cut on it, never in the mediation.
+        to_user=to_user, text=text[: text_limit(DisputeEvent, "text")],
     )  # fmt: skip
 
 
@@ -73,8 +83,8 @@ def _check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
             continue
         if not name:
             raise ServiceError("请填写当事人姓名", field="parties")
-        if len(name) > 50:
-            raise ServiceError("当事人姓名最多 50 字", field="parties")
+        if len(name) > (limit := text_limit(DisputeParty, "name")):
+            raise ServiceError(too_long("当事人姓名", limit), field="parties")
         if phone and not _PHONE.match(phone):
             raise ServiceError(f"当事人{name}的电话号码格式不正确", field="parties")
         cleaned.append(PartyInput(name, phone))
@@ -133,14 +143,17 @@ def dispute_log(
     _require_place(unit)
     if kind not in Dispute.Kind.values:
         raise ServiceError("纠纷类型无效", field="kind")
-    summary = _text(summary, 1000, "summary", "纠纷概况", required=True)
-    place = _text(place, 200, "place", "发生地点")
+    summary = _text(summary, text_limit(Dispute, "summary"), "summary", "纠纷概况", required=True)
+    place = _text(place, text_limit(Dispute, "place"), "place", "发生地点")
     today = timezone.localdate()
     if occurred_on > today:
         raise ServiceError("发生日期不能晚于今天", field="occurred_on")
     cleaned = _check_parties(parties)
     if resolved_on_spot:
-        outcome = _text(outcome, 1000, "outcome", "当场化解的情况", required=True)
+        outcome = _text(outcome, text_limit(Mediation, "outcome"), "outcome", "当场化解的情况", required=True)
+        # The parties agreed to the settlement: their names are its agreement's parties, refused if too long.
+        names = "、".join(p.name for p in cleaned)
+        names = _text(names, text_limit(Mediation, "agreement_parties"), "parties", "协议各方姓名")
     dispute = Dispute.objects.create(
         unit_path=unit.path, kind=kind, summary=summary, place=place, occurred_on=occurred_on,
         resolved_on_spot=resolved_on_spot, logged_by=actor, owner=actor,
@@ -152,10 +165,9 @@ def dispute_log(
     audit_record(actor=actor, action="dispute.log", obj=dispute, unit_path=unit.path)
     officer = community_officer_of(path=unit.path)
     if resolved_on_spot:
-        names = "、".join(p.name for p in cleaned)
         mediation = Mediation.objects.create(
             dispute=dispute, mediated_by=actor, outcome=outcome, on_the_spot=True, agreed=True,
-            agreement_text=outcome, agreement_on=occurred_on, agreement_parties=names[:200],
+            agreement_text=outcome, agreement_on=occurred_on, agreement_parties=names,
         )  # fmt: skip
         checks = _agree(dispute=dispute, mediation=mediation, actor=actor)
         if officer is not None and officer.pk != actor.pk:
@@ -192,7 +204,7 @@ def _transfer(*, dispute: Dispute, actor: Any, to: User, reason: str) -> None:
 def dispute_transfer(*, actor: Any, dispute: Dispute, to: User | None = None, reason: str = "") -> Dispute:
     """Hand a dispute to another member (by default the community officer), who is told."""
     require_capability(actor, Capability.HANDLE_SAFETY, dispute.unit_path)
-    reason = _text(reason, 300, "reason", "移交原因")
+    reason = _text(reason, TRANSFER_REASON_MAX_LENGTH, "reason", "移交说明")
     locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if to is None:
         to = community_officer_of(path=locked.unit_path)
@@ -225,7 +237,7 @@ def dispute_mediate(
     locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if locked.state != Dispute.State.OPEN:
         raise ServiceError("该纠纷已化解；协议未履行时由回访重新打开")
-    outcome = _text(outcome, 1000, "outcome", "调解情况", required=True)
+    outcome = _text(outcome, text_limit(Mediation, "outcome"), "outcome", "调解情况", required=True)
     if agreed:
         if agreement_on is None:
             raise ServiceError("达成协议的须填写协议日期", field="agreement_on")
@@ -233,8 +245,20 @@ def dispute_mediate(
             raise ServiceError("协议日期不能晚于今天", field="agreement_on")
         if agreement_on < locked.occurred_on:
             raise ServiceError("协议日期不能早于纠纷发生日期", field="agreement_on")
-        agreement_text = _text(agreement_text, 1000, "agreement_text", "协议内容", required=True)
-        agreement_parties = _text(agreement_parties, 200, "agreement_parties", "协议各方姓名", required=True)
+        agreement_text = _text(
+            agreement_text,
+            text_limit(Mediation, "agreement_text"),
+            "agreement_text",
+            "协议内容",
+            required=True,
+        )
+        agreement_parties = _text(
+            agreement_parties,
+            text_limit(Mediation, "agreement_parties"),
+            "agreement_parties",
+            "协议各方姓名",
+            required=True,
+        )
     else:
         agreement_text, agreement_on, agreement_parties = "", None, ""
     mediation = Mediation.objects.create(
@@ -271,7 +295,7 @@ def dispute_check_record(*, actor: Any, check: DisputeCheck, held: bool, note: s
         raise ServiceError("协议此前已确认未履行，这次回访已取消")
     if locked.state != DisputeCheck.State.PENDING:
         raise ServiceError("这次回访已登记过")
-    note = _text(note, 500, "note", "回访情况", required=not held)
+    note = _text(note, text_limit(DisputeCheck, "note"), "note", "回访情况", required=not held)
     now = timezone.now()
     locked.state = DisputeCheck.State.HELD if held else DisputeCheck.State.BROKEN
     locked.checked_by = actor

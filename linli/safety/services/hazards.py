@@ -16,7 +16,7 @@ from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.notify.services.notifications import notify
 from linli.org.models import Unit
-from linli.safety.models import Hazard, HazardRecheck
+from linli.safety.models import Hazard, HazardRecheck, text_limit
 from linli.safety.selectors.places import community_officer_of, community_path_of
 from linli.safety.services.disputes import _require_place, _require_user, _text
 
@@ -67,9 +67,14 @@ def hazard_record(
             raise ServiceError("该排查行动不在这个网格或社区", field="sweep")
     if source not in Hazard.Source.values:
         raise ServiceError("发现途径无效", field="source")
-    description = _text(description, 1000, "description", "隐患描述", required=True)
-    responsible_party = _text(responsible_party, 100, "responsible_party", "整改责任方", required=True)
-    place = _text(place, 200, "place", "具体位置")
+    description = _text(
+        description, text_limit(Hazard, "description"), "description", "隐患描述", required=True
+    )
+    responsible_party = _text(
+        responsible_party, text_limit(Hazard, "responsible_party"), "responsible_party", "整改责任方",
+        required=True,
+    )  # fmt: skip
+    place = _text(place, text_limit(Hazard, "place"), "place", "具体位置")
     today = timezone.localdate()
     found_on = found_on or today
     if found_on > today:
@@ -121,9 +126,11 @@ def hazard_open_from_contact(
         kind=Hazard.Kind.OTHER,
         risk_level=key_person.risk_level,
         source=Hazard.Source.CONTACT,
-        description=description[:1000],
-        place=(address or resident.reported_address)[:200],
-        responsible_party=f"{resident.name}（住户）"[:100],
+        # Copied from the contact and the register, not typed here: cut to the columns, never refused (a
+        # refusal would roll back the contact that found the hazard).
+        description=description[: text_limit(Hazard, "description")],
+        place=(address or resident.reported_address)[: text_limit(Hazard, "place")],
+        responsible_party=f"{resident.name}（住户）"[: text_limit(Hazard, "responsible_party")],
         found_on=timezone.localdate(contact.occurred_at),
         deadline=deadline or timezone.localdate() + datetime.timedelta(days=CONTACT_HAZARD_DEADLINE_DAYS),
         contact=contact,
@@ -163,7 +170,7 @@ def hazard_recheck(
     checked_on = timezone.localdate(checked_at)
     if checked_on < locked.found_on:
         raise ServiceError("复查时间不能早于发现日期", field="checked_at")
-    note = _text(note, 500, "note", "复查情况", required=not cleared)
+    note = _text(note, text_limit(HazardRecheck, "note"), "note", "复查情况", required=not cleared)
     fields = ["updated_at"]
     if cleared:
         new_deadline = None

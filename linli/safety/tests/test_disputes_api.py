@@ -176,3 +176,18 @@ def test_transfer_through_the_api(api_for, noise, persona):
     response = _post(client, f"disputes/{noise.pk}/transfer", to=persona("grid-tq").pk)
     assert response.status_code == 422
     assert response.json()["detail"] == "只能移交给负责该网格或社区的人员"
+
+
+def test_too_long_text_is_refused_alike_on_the_page_form_and_the_api(api_for):
+    from linli.safety.forms.disputes import DisputeForm, TransferForm
+    from linli.safety.models import TRANSFER_REASON_MAX_LENGTH, text_limit
+
+    limit = text_limit(Dispute, "summary")
+    response = _post(api_for("grid-nq"), "disputes", **_dispute(summary="吵" * (limit + 1)))
+    assert response.status_code == 422
+    assert response.json()["detail"] == f"纠纷概况最多 {limit} 字"
+    assert response.json()["errors"][0]["loc"] == ["body", "summary"]
+    form = DisputeForm({"summary": "吵" * (limit + 1)}, places=[(NQ_GRID, "网格")])
+    assert form.errors["summary"] == [f"纠纷概况最多 {limit} 字"]
+    transfer = TransferForm({"reason": "因" * (TRANSFER_REASON_MAX_LENGTH + 1)}, candidates=[])
+    assert transfer.errors["reason"] == [f"移交说明最多 {TRANSFER_REASON_MAX_LENGTH} 字"]
