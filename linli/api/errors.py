@@ -19,7 +19,12 @@ from linli.core.errors import ServiceError
 
 # A service names the object it refused by its own argument (`resident`); the API's bodies name it by
 # its id field. The one mapping for every endpoint.
-BODY_FIELDS = {"resident": "resident_id", "address": "address_id"}
+BODY_FIELDS = {
+    "resident": "resident_id",
+    "address": "address_id",
+    "responsible": "responsible_id",
+    "backup": "backup_id",
+}
 
 
 def problem_body(message: str, *, field: str | None = None, where: str = "body") -> dict[str, Any]:

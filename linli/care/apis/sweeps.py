@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from linli.accounts.models import Capability
-from linli.accounts.selectors.scope import scope_for
-from linli.api.schemas import ProblemOut
+from linli.api.schemas import ProblemOut, choices_of, text_limits
 from linli.audit.services.reads import audit_read
-from linli.care.apis.key_persons import _problem
-from linli.care.selectors.sweeps import get_sweep_for_user, sweep_coverage, sweep_unvisited, sweeps_visible_to
+from linli.care.models import Sweep, SweepHousehold
+from linli.care.selectors.sweeps import (
+    Coverage,
+    coverages_of,
+    get_sweep_for_user,
+    sweep_coverage,
+    sweep_unvisited,
+    sweeps_visible_to,
+)
+from linli.care.selectors.units import require_right
 from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
-from linli.core.errors import ServiceError
 from linli.org.selectors.units import get_area_for_user
 
 router = Router()
@@ -24,18 +29,20 @@ router = Router()
 
 class SweepIn(Schema):
     unit: str
-    kind: str
+    kind: Annotated[str, choices_of(Sweep.Kind)]
     title: str
     building_key: str = ""
+
+    _texts = text_limits(Sweep, "title", "building_key")
 
 
 class SweepOut(Schema):
     id: int
     title: str
-    kind: str
-    kind_label: str
-    unit: str
-    state: str
+    kind: Annotated[str, choices_of(Sweep.Kind)]
+    kind_label: str = Field(alias="get_kind_display")
+    unit: str = Field(alias="unit.code")
+    state: Annotated[str, choices_of(Sweep.State)]
     households: int
     unaccounted: int
     by_outcome: dict[str, int]
@@ -43,125 +50,111 @@ class SweepOut(Schema):
     closed_at: datetime.datetime | None
     close_reason: str
 
+    @staticmethod
+    def resolve_households(obj: Sweep) -> int:
+        return _coverage(obj).total
+
+    @staticmethod
+    def resolve_unaccounted(obj: Sweep) -> int:
+        return _coverage(obj).unaccounted
+
+    @staticmethod
+    def resolve_by_outcome(obj: Sweep) -> dict[str, int]:
+        return _coverage(obj).by_outcome
+
+
+def _coverage(sweep: Sweep) -> Coverage:
+    # Counted once per sweep however many fields read it; a list counts all its sweeps at once.
+    coverage: Coverage | None = getattr(sweep, _COVERAGE, None)
+    if coverage is None:
+        coverage = sweep_coverage(sweep=sweep)
+        setattr(sweep, _COVERAGE, coverage)
+    return coverage
+
+
+_COVERAGE = "_api_coverage"
+
 
 class HouseholdOut(Schema):
     id: int
-    address: str
-    outcome: str
-    outcome_label: str
+    address: str = Field(alias="address.full_text")
+    outcome: Annotated[str, choices_of(SweepHousehold.Outcome)]
+    outcome_label: str = Field(alias="get_outcome_display")
 
 
 class SweepDetailOut(SweepOut):
     unvisited: list[HouseholdOut]
 
+    @staticmethod
+    def resolve_unvisited(obj: Sweep) -> list[SweepHousehold]:
+        return list(sweep_unvisited(sweep=obj)[:1000])
+
 
 class HouseholdMarkIn(Schema):
-    outcome: str
+    outcome: Annotated[str, choices_of(SweepHousehold.Outcome)]
     note: str = ""
     new_key_persons: int = 0
+
+    _texts = text_limits(SweepHousehold, "note")
 
 
 class SweepCloseIn(Schema):
     reason: str = ""
 
-
-def _sweep_out(sweep: Any) -> dict[str, Any]:
-    coverage = sweep_coverage(sweep=sweep)
-    return {
-        "id": sweep.pk,
-        "title": sweep.title,
-        "kind": sweep.kind,
-        "kind_label": sweep.get_kind_display(),
-        "unit": sweep.unit.code,
-        "state": sweep.state,
-        "households": coverage.total,
-        "unaccounted": coverage.unaccounted,
-        "by_outcome": coverage.by_outcome,
-        "started_at": sweep.started_at,
-        "closed_at": sweep.closed_at,
-        "close_reason": sweep.close_reason,
-    }
-
-
-def _require_contact_work(user: Any, path: str) -> None:
-    """Read-only roles (auditors) get 403 before any service runs; the services check again."""
-    if not scope_for(user).can(Capability.LOG_CONTACTS, path):
-        raise PermissionDenied
+    _texts = text_limits(Sweep, reason="close_reason")
 
 
 @router.get("/sweeps", response=list[SweepOut])
-def sweep_list(request: HttpRequest) -> list[dict[str, Any]]:
+def sweep_list(request: HttpRequest) -> list[Sweep]:
     """Sweeps in the user's units, newest first (the latest 100)."""
-    return [_sweep_out(s) for s in sweeps_visible_to(user=request.user).select_related("unit")[:100]]
+    sweeps = list(sweeps_visible_to(user=request.user).select_related("unit")[:100])
+    coverages = coverages_of(sweeps)
+    for sweep in sweeps:
+        setattr(sweep, _COVERAGE, coverages[sweep.pk])
+    return sweeps
 
 
 @router.post("/sweeps", response={201: SweepOut, 422: ProblemOut})
-def sweep_create(request: HttpRequest, body: SweepIn) -> Status[dict[str, Any]]:
+def sweep_create(request: HttpRequest, body: SweepIn) -> Status[Sweep]:
     unit = get_area_for_user(request.user, body.unit)
-    _require_contact_work(request.user, unit.path)
-    try:
-        sweep = sweep_start(
-            actor=request.user, unit=unit, kind=body.kind, title=body.title, building_key=body.building_key
-        )
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(201, _sweep_out(sweep))
+    require_right(request.user, Capability.LOG_CONTACTS, unit.path)
+    sweep = sweep_start(
+        actor=request.user, unit=unit, kind=body.kind, title=body.title, building_key=body.building_key
+    )
+    return Status(201, sweep)
 
 
 @router.get("/sweeps/{sweep_id}", response=SweepDetailOut)
-def sweep_detail(request: HttpRequest, sweep_id: int) -> dict[str, Any]:
+def sweep_detail(request: HttpRequest, sweep_id: int) -> Sweep:
     """A sweep's coverage and exactly which households are still unaccounted for."""
     sweep = get_sweep_for_user(request.user, sweep_id)
     audit_read(user=request.user, action="sweep.view", obj=sweep, unit_path=sweep.unit_path)
-    unvisited = [
-        {
-            "id": h.pk,
-            "address": h.address.full_text,
-            "outcome": h.outcome,
-            "outcome_label": h.get_outcome_display(),
-        }
-        for h in sweep_unvisited(sweep=sweep)[:1000]
-    ]
-    return {**_sweep_out(sweep), "unvisited": unvisited}
+    return sweep
 
 
 @router.post("/sweeps/{sweep_id}/households/{household_id}", response={200: HouseholdOut, 422: ProblemOut})
 def sweep_household_mark(
     request: HttpRequest, sweep_id: int, household_id: int, body: HouseholdMarkIn
-) -> Status[dict[str, Any]]:
+) -> Status[SweepHousehold]:
     sweep = get_sweep_for_user(request.user, sweep_id)
     household = sweep.households.select_related("address", "sweep").filter(pk=household_id).first()
     if household is None:
         raise Http404
-    _require_contact_work(request.user, household.unit_path)
-    try:
-        household = sweep_mark(
-            actor=request.user,
-            household=household,
-            outcome=body.outcome,
-            note=body.note,
-            new_key_persons=body.new_key_persons,
-        )
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(
-        200,
-        {
-            "id": household.pk,
-            "address": household.address.full_text,
-            "outcome": household.outcome,
-            "outcome_label": household.get_outcome_display(),
-        },
+    require_right(request.user, Capability.LOG_CONTACTS, household.unit_path)
+    household = sweep_mark(
+        actor=request.user,
+        household=household,
+        outcome=body.outcome,
+        note=body.note,
+        new_key_persons=body.new_key_persons,
     )
+    return Status(200, household)
 
 
 @router.post("/sweeps/{sweep_id}/close", response={200: SweepOut, 422: ProblemOut})
-def sweep_close_endpoint(request: HttpRequest, sweep_id: int, body: SweepCloseIn) -> Status[dict[str, Any]]:
+def sweep_close_endpoint(request: HttpRequest, sweep_id: int, body: SweepCloseIn) -> Status[Sweep]:
     """Close a sweep; with households unaccounted for only a supervisor may, with a reason."""
     sweep = get_sweep_for_user(request.user, sweep_id)
-    _require_contact_work(request.user, sweep.unit_path)
-    try:
-        sweep = sweep_close(actor=request.user, sweep=sweep, reason=body.reason)
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(200, _sweep_out(sweep))
+    require_right(request.user, Capability.LOG_CONTACTS, sweep.unit_path)
+    sweep = sweep_close(actor=request.user, sweep=sweep, reason=body.reason)
+    return Status(200, sweep)

@@ -11,9 +11,9 @@ from ninja import Query, Router, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from linli.api.paging import Paging
+from linli.api.paging import Paging, page_of
 from linli.audit.services.reads import audit_read
-from linli.care.apis.key_persons import KeyPersonPage, _key_person_out, _page
+from linli.care.apis.key_persons import KeyPersonPage, answer_on
 from linli.care.selectors.worklists import contacts_due
 from linli.org.selectors.units import get_area_for_user
 
@@ -49,6 +49,5 @@ def worklist_contacts_due(
     queryset = contacts_due(user=request.user, on=on, unit=unit, mine=filters.mine)
     audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
                detail={"list": "today" if filters.mine else "", "page": paging.page})  # fmt: skip
-    return _page(
-        queryset.prefetch_related("categories"), paging, lambda k: _key_person_out(k, request.user, on)
-    )
+    answer_on(request, on)
+    return page_of(queryset.prefetch_related("categories"), paging)

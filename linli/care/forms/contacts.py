@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import Contact
 from linli.care.services.contacts import MAX_BACKDATE
+from linli.core.limits import limited_char_field
 
 _LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -40,29 +41,29 @@ class ContactForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_LOCAL_INPUT),
         error_messages={"required": _("请填写联系时间"), "invalid": _("联系时间格式不正确")},
     )
-    outcome = forms.CharField(
+    outcome = limited_char_field(
+        Contact,
+        "outcome",
         label=_("情况"),
-        max_length=500,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "身体、生活、精神状况"}),
     )
-    needs_found = forms.CharField(
+    needs_found = limited_char_field(
+        Contact,
+        "needs_found",
         label=_("发现需求"),
-        max_length=500,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如助餐、就医陪同、维修"}),
     )
-    hazards_found = forms.CharField(
+    hazards_found = limited_char_field(
+        Contact,
+        "hazards_found",
         label=_("发现隐患"),
-        max_length=500,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如燃气、用电、消防通道"}),
     )
     is_emergency = forms.BooleanField(label=_("紧急情况，需要立即处置"), required=False)
-    companions = forms.CharField(
+    companions = limited_char_field(
+        Contact,
+        "companions",
         label=_("同行人员"),
-        max_length=200,
-        required=False,
         widget=forms.TextInput(attrs={"placeholder": "如社区民警、家庭医生"}),
     )
 
@@ -80,15 +81,3 @@ class ContactForm(forms.Form):
         value: datetime.datetime = self.cleaned_data["occurred_at"]
         # What was typed is a time on a clock in Shanghai, whatever time zone the request runs in.
         return timezone.make_aware(value.replace(tzinfo=None), timezone.get_default_timezone())
-
-    def clean_outcome(self) -> str:
-        return self.cleaned_data["outcome"].strip()
-
-    def clean_needs_found(self) -> str:
-        return self.cleaned_data["needs_found"].strip()
-
-    def clean_hazards_found(self) -> str:
-        return self.cleaned_data["hazards_found"].strip()
-
-    def clean_companions(self) -> str:
-        return self.cleaned_data["companions"].strip()

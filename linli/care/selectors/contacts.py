@@ -25,7 +25,8 @@ def key_person_contacts(*, key_person: KeyPerson) -> QuerySet[Contact]:
     """The contact history of a key person the caller has accessed, newest first."""
     return (
         Contact.objects.filter(key_person=key_person)
-        .select_related("recorded_by")
+        # key_person: the API reads its unit path on every row to decide whether notes are shown.
+        .select_related("recorded_by", "key_person")
         # The requests a contact's needs opened, linked from the history.
         .prefetch_related("requests")
         .order_by("-occurred_at", "-id")

@@ -64,6 +64,12 @@ def open_sweeps_under(*, user: Any, unit: Unit, limit: int = 20) -> list[tuple[S
         .filter(paths.subtree_q("unit_path", unit.path), state=Sweep.State.OPEN)
         .select_related("unit", "unit__parent")[:limit]
     )
+    coverages = coverages_of(sweeps)
+    return [(s, coverages[s.pk]) for s in sweeps]
+
+
+def coverages_of(sweeps: list[Sweep]) -> dict[int, Coverage]:
+    """Each sweep's coverage by its id, in one query however many sweeps."""
     counts: dict[int, dict[str, int]] = {sweep.pk: {} for sweep in sweeps}
     rows = (
         SweepHousehold.objects.filter(sweep_id__in=counts)
@@ -74,7 +80,10 @@ def open_sweeps_under(*, user: Any, unit: Unit, limit: int = 20) -> list[tuple[S
     )
     for sweep_id, outcome, n in rows:
         counts[sweep_id][outcome] = n
-    return [(s, Coverage(total=sum(counts[s.pk].values()), by_outcome=counts[s.pk])) for s in sweeps]
+    return {
+        pk: Coverage(total=sum(by_outcome.values()), by_outcome=by_outcome)
+        for pk, by_outcome in counts.items()
+    }
 
 
 def get_sweep_for_user(user: Any, sweep_id: int) -> Sweep:

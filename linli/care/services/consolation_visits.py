@@ -14,6 +14,7 @@ from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.care.models import ConsolationVisit, KeyPerson
 from linli.core.errors import ServiceError
+from linli.core.limits import limited_text
 
 
 @transaction.atomic
@@ -29,7 +30,10 @@ def consolation_visit_record(
 ) -> ConsolationVisit:
     """Record a consolation visit: what was given, how much, from which fund."""
     require_capability(actor, Capability.LOG_CONTACTS, key_person.unit_path)
-    if not occasion.strip():
+    occasion = limited_text(occasion, ConsolationVisit, "occasion")
+    goods = limited_text(goods, ConsolationVisit, "goods")
+    fund = limited_text(fund, ConsolationVisit, "fund")
+    if not occasion:
         raise ServiceError("请填写慰问事由，如 春节慰问", field="occasion")
     if not fund.strip():
         raise ServiceError("请填写资金来源", field="fund")
@@ -47,10 +51,10 @@ def consolation_visit_record(
         key_person=key_person,
         unit_path=key_person.unit_path,
         visited_on=visited_on,
-        occasion=occasion.strip()[:50],
-        goods=goods.strip()[:200],
+        occasion=occasion,
+        goods=goods,
         amount=value,
-        fund=fund.strip()[:100],
+        fund=fund,
         visited_by=actor,
     )
     audit_record(actor=actor, action="consolation_visit.record", obj=visit, unit_path=key_person.unit_path)

@@ -14,6 +14,7 @@ from linli.audit.services.events import audit_record
 from linli.care.models import Contact, KeyPerson
 from linli.care.signals import contact_logged
 from linli.core.errors import ServiceError
+from linli.core.limits import limited_text
 
 # A contact may be logged a little ahead of the server's clock (phones drift), never days ahead.
 _CLOCK_SKEW = datetime.timedelta(minutes=10)
@@ -39,10 +40,14 @@ def contact_log(
     """Record a contact. A reached contact moves `next_contact_due` to its local date plus the cadence;
     a contact that reached nobody does not. An emergency puts the person at the top of the lists.
     Needs found open a request (urgent when the contact found an emergency); hazards found open a
-    hazard on the register."""
+    hazard on the register. Notes are stripped, and refused beyond their fields' limits."""
     require_capability(actor, Capability.LOG_CONTACTS, key_person.unit_path)
     if kind not in Contact.Kind.values:
         raise ServiceError("联系方式无效", field="kind")
+    outcome = limited_text(outcome, Contact, "outcome")
+    needs_found = limited_text(needs_found, Contact, "needs_found")
+    hazards_found = limited_text(hazards_found, Contact, "hazards_found")
+    companions = limited_text(companions, Contact, "companions")
     if timezone.is_naive(occurred_at):
         raise ServiceError("联系时间缺少时区", field="occurred_at")
     now = timezone.now()
@@ -59,11 +64,11 @@ def contact_log(
         kind=kind,
         recorded_by=actor,
         reached=reached,
-        outcome=outcome.strip()[:500],
-        needs_found=needs_found.strip()[:500],
-        hazards_found=hazards_found.strip()[:500],
+        outcome=outcome,
+        needs_found=needs_found,
+        hazards_found=hazards_found,
         is_emergency=is_emergency,
-        companions=companions.strip()[:200],
+        companions=companions,
     )
     fields = []
     if reached:

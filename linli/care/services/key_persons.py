@@ -16,7 +16,11 @@ from linli.audit.services.events import audit_record
 from linli.care.models import Category, Guardian, KeyPerson, KeyPersonCategory, RiskLevel
 from linli.care.services.cadence_rules import cadence_days
 from linli.core.errors import ServiceError
+from linli.core.limits import limited_text, too_long
 from linli.registry.models import Resident
+
+# A reassignment's reason lives in its audit event; pages and the API refuse longer ones alike.
+REASSIGN_REASON_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,18 @@ def key_person_enrol(
     _check_member(backup, resident.unit_path, "备用联系人")
     if responsible is not None and backup is not None and responsible.pk == backup.pk:
         raise ServiceError("备用联系人不能与结对责任人相同", field="backup")
+    needs_note = limited_text(needs_note, KeyPerson, "needs_note")
+    treatments = [
+        limited_text(item.treatment, KeyPersonCategory, "treatment", name="categories") for item in categories
+    ]
+    guardians = [
+        (
+            limited_text(name, Guardian, "name", name="guardians"),
+            limited_text(relation, Guardian, "relation", name="guardians"),
+            phone,
+        )
+        for name, relation, phone in guardians
+    ]
     seen: set[str] = set()
     for item in categories:
         if item.category not in Category.values or item.category in seen:
@@ -80,7 +96,7 @@ def key_person_enrol(
         defaults={
             "unit_path": resident.unit_path,
             "risk_level": risk_level,
-            "needs_note": needs_note.strip()[:500],
+            "needs_note": needs_note,
             "responsible": responsible,
             "backup": backup,
             "cadence_days": days,
@@ -97,14 +113,12 @@ def key_person_enrol(
             category=item.category,
             disability_grade=item.disability_grade,
             due_date=item.due_date,
-            treatment=item.treatment.strip()[:100],
+            treatment=treatment,
         )
-        for item in categories
+        for item, treatment in zip(categories, treatments, strict=True)
     )
     Guardian.objects.bulk_create(
-        Guardian(
-            key_person=key_person, name=name.strip(), relation=relation.strip(), phone=phone, sort_order=i
-        )
+        Guardian(key_person=key_person, name=name, relation=relation, phone=phone, sort_order=i)
         for i, (name, relation, phone) in enumerate(guardians)
     )
     audit_record(actor=actor, action="key_person.enrol", obj=key_person, unit_path=key_person.unit_path)
@@ -119,6 +133,8 @@ def key_person_reassign(
     require_capability(actor, Capability.MANAGE_CARE, key_person.unit_path)
     if not reason.strip():
         raise ServiceError("请填写调整原因", field="reason")
+    if len(reason.strip()) > REASSIGN_REASON_LIMIT:
+        raise ServiceError(too_long(REASSIGN_REASON_LIMIT), field="reason")
     _check_member(responsible, key_person.unit_path, "结对责任人")
     _check_member(backup, key_person.unit_path, "备用联系人")
     previous = (key_person.responsible_id, key_person.backup_id)
@@ -145,11 +161,9 @@ def key_person_remove(*, actor: Any, key_person: KeyPerson, reason: str) -> KeyP
     before they left.
     """
     require_capability(actor, Capability.MANAGE_CARE, key_person.unit_path)
-    reason = reason.strip()
+    reason = limited_text(reason, KeyPerson, "left_reason", name="reason")
     if not reason:
         raise ServiceError("请填写移出原因", field="reason")
-    if len(reason) > 200:
-        raise ServiceError("移出原因不能超过200字", field="reason")
     locked = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
     if not locked.is_active:
         raise ServiceError("该人员已不在重点人员台账中", field="key_person")

@@ -14,6 +14,7 @@ from linli.care.models import Sweep, SweepHousehold
 from linli.care.selectors.sweeps import sweep_coverage
 from linli.core import paths
 from linli.core.errors import ServiceError
+from linli.core.limits import limited_text
 from linli.org.models import Unit
 from linli.registry.models import Address
 
@@ -26,8 +27,10 @@ def sweep_start(*, actor: Any, unit: Unit, kind: str, title: str, building_key: 
         raise ServiceError("排查范围应为社区/村或网格（扫楼请再选楼栋）", field="unit")
     if kind not in Sweep.Kind.values:
         raise ServiceError("排查类型无效", field="kind")
-    if not title.strip():
+    title = limited_text(title, Sweep, "title")
+    if not title:
         raise ServiceError("请填写行动名称", field="title")
+    building_key = limited_text(building_key, Sweep, "building_key")
     addresses = Address.objects.filter(paths.subtree_q("unit_path", unit.path))
     if building_key:
         # A building's flats share the key up to the door number: "育秀路|100弄|12号|…".
@@ -36,7 +39,7 @@ def sweep_start(*, actor: Any, unit: Unit, kind: str, title: str, building_key: 
     if not rows:
         raise ServiceError("该范围内没有登记的标准地址，无法排查", field="unit")
     sweep = Sweep.objects.create(
-        kind=kind, title=title.strip()[:100], unit=unit, unit_path=unit.path, building_key=building_key,
+        kind=kind, title=title, unit=unit, unit_path=unit.path, building_key=building_key,
         started_by=actor,
     )  # fmt: skip
     SweepHousehold.objects.bulk_create(
@@ -62,7 +65,7 @@ def sweep_mark(
     if not 0 <= new_key_persons <= 20:
         raise ServiceError("新发现重点人员数应在 0–20 之间", field="new_key_persons")
     household.outcome = outcome
-    household.note = note.strip()[:300]
+    household.note = limited_text(note, SweepHousehold, "note")
     household.new_key_persons = new_key_persons
     household.visited_by = actor
     household.visited_at = timezone.now()
@@ -74,6 +77,7 @@ def sweep_mark(
 def sweep_close(*, actor: Any, sweep: Sweep, reason: str = "") -> Sweep:
     """Close a sweep. With households unaccounted for, only a supervisor may, and only with a reason."""
     require_capability(actor, Capability.LOG_CONTACTS, sweep.unit_path)
+    reason = limited_text(reason, Sweep, "close_reason", name="reason")
     locked = Sweep.objects.select_for_update().get(pk=sweep.pk)
     if locked.state != Sweep.State.OPEN:
         raise ServiceError("该排查行动已结束")
@@ -88,7 +92,7 @@ def sweep_close(*, actor: Any, sweep: Sweep, reason: str = "") -> Sweep:
     locked.state = Sweep.State.CLOSED
     locked.closed_by = actor
     locked.closed_at = timezone.now()
-    locked.close_reason = reason.strip()[:300]
+    locked.close_reason = reason
     locked.save(update_fields=["state", "closed_by", "closed_at", "close_reason"])
     audit_record(
         actor=actor, action="sweep.close", obj=locked, unit_path=locked.unit_path, reason=reason,

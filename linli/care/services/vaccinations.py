@@ -11,6 +11,7 @@ from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.care.models import Vaccination
 from linli.core.errors import ServiceError
+from linli.core.limits import limited_text
 from linli.registry.models import Resident
 
 
@@ -30,6 +31,7 @@ def vaccination_record(
         raise ServiceError("未接种或未全程接种须选择原因", field="reason")
     if status == Vaccination.Status.FULL:
         reason = ""
+    note = limited_text(note, Vaccination, "note")
     record, _ = Vaccination.objects.update_or_create(
         resident=resident,
         defaults={
@@ -37,7 +39,7 @@ def vaccination_record(
             "status": status,
             "doses": doses,
             "reason": reason,
-            "note": note.strip()[:200],
+            "note": note,
             "recorded_by": actor,
         },
     )

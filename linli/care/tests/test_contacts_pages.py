@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import pytest
@@ -10,8 +11,11 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEvent
 from linli.care.models import Contact, KeyPerson
+from linli.care.services.contacts import contact_log
 from linli.care.tests.test_worklists_pages import _body, make_key_persons
 from linli.conftest import NANQIAO
+from linli.core.errors import ServiceError
+from linli.core.limits import text_limit
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +147,45 @@ def test_after_logging_from_a_unit_page_it_goes_back_there(client_for, people):
     assert response["Location"] == back
     data["next"] = "https://example.com/care/"
     assert client.post(url, data)["Location"] == "/care/"
+
+
+@pytest.mark.parametrize("field", ["outcome", "needs_found", "hazards_found", "companions"])
+def test_too_long_notes_are_refused_alike_everywhere(client_for, api_for, persona, people, field):
+    """One limit (the model field's max_length), one message, and nothing truncated anywhere."""
+    limit = text_limit(Contact, field)
+    message = f"最多 {limit} 字"
+    wang = people["wang"]
+    too_long = "长" * (limit + 1)
+    note: dict[str, Any] = {field: too_long}
+    exact: dict[str, Any] = {field: f" {'长' * limit} "}
+
+    page = client_for("grid-nq").post(
+        f"/care/key-persons/{wang.pk}/contacts/new/",
+        {"kind": "visit", "reached": "1", "occurred_at": _local_input(timezone.now()), field: too_long},
+    )
+    assert page.status_code == 200
+    assert message in _body(page)
+
+    api = api_for("grid-nq").post(
+        f"/api/v1/key-persons/{wang.pk}/contacts",
+        json.dumps({"kind": "visit", field: too_long}),
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["msg"] == message
+    assert field in api.json()["errors"][0]["loc"]
+
+    with pytest.raises(ServiceError) as refused:
+        contact_log(
+            actor=persona("grid-nq"), key_person=wang, occurred_at=timezone.now(), kind="visit",
+            **note,
+        )  # fmt: skip
+    assert (refused.value.message, refused.value.field) == (message, field)
+
+    # Exactly the limit, with spaces around it, is taken whole, stripped.
+    contact = contact_log(
+        actor=persona("grid-nq"), key_person=wang, occurred_at=timezone.now(), kind="visit",
+        **exact,
+    )  # fmt: skip
+    assert getattr(contact, field) == "长" * limit
+    assert Contact.objects.count() == 1

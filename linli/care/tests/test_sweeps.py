@@ -87,3 +87,20 @@ def test_scope_and_bad_input(flats, persona):
     with pytest.raises(Http404):
         get_sweep_for_user(persona("grid-tq"), sweep.pk)
     assert get_sweep_for_user(persona("nanqiao"), sweep.pk) == sweep
+
+
+def test_too_long_text_is_refused_not_truncated(flats, persona):
+    worker = persona("grid-nq")
+    grid = Unit.objects.get(code=NQ_GRID)
+    with pytest.raises(ServiceError, match="最多 100 字"):
+        sweep_start(actor=worker, unit=grid, kind="knock", title="长" * 101)
+    sweep = sweep_start(actor=worker, unit=grid, kind="knock", title=" 拍门 ")
+    assert sweep.title == "拍门"
+    household = sweep.households.first()
+    assert household is not None
+    with pytest.raises(ServiceError, match="最多 300 字") as refused:
+        sweep_mark(actor=worker, household=household, outcome="visited", note="长" * 301)
+    assert refused.value.field == "note"
+    with pytest.raises(ServiceError, match="最多 300 字") as refused:
+        sweep_close(actor=persona("squad-nq"), sweep=sweep, reason="长" * 301)
+    assert refused.value.field == "reason"

@@ -1,0 +1,44 @@
+"""Text limits, declared once: a model field's `max_length` is the rule.
+
+Page forms, API schemas and services read the limit from the field and refuse longer text with the same
+message (`too_long`); nothing truncates what a person typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Model
+
+from linli.core.errors import ServiceError
+
+
+def text_limit(model: type[Model], field: str) -> int:
+    """The `max_length` of a text field of `model`."""
+    limit = model._meta.get_field(field).max_length  # type: ignore[union-attr]
+    if limit is None:
+        raise TypeError(f"{model.__name__}.{field} has no max_length")
+    return int(limit)
+
+
+def too_long(limit: int) -> str:
+    """What a page, the API and a service say of text longer than `limit`."""
+    return f"最多 {limit} 字"
+
+
+def limited_text(value: str, model: type[Model], field: str, *, name: str | None = None) -> str:
+    """`value` stripped, for a service to store in `model.field`; a `ServiceError` about `name` (default
+    `field`) when it is longer than the field holds."""
+    value = value.strip()
+    limit = text_limit(model, field)
+    if len(value) > limit:
+        raise ServiceError(too_long(limit), field=name or field)
+    return value
+
+
+def limited_char_field(model: type[Model], field: str, **kwargs: Any) -> forms.CharField:
+    """A form field for `model.field`: stripped, refused beyond its limit with `too_long`."""
+    limit = text_limit(model, field)
+    kwargs.setdefault("required", False)
+    return forms.CharField(max_length=limit, error_messages={"max_length": too_long(limit)}, **kwargs)
