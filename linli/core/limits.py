@@ -22,9 +22,10 @@ def text_limit(model: type[Model], field: str) -> int:
     return int(limit)
 
 
-def too_long(limit: int) -> str:
-    """What a page, the API and a service say of text longer than `limit`."""
-    return f"最多 {limit} 字"
+def too_long(limit: int, label: str = "") -> str:
+    """What a page, the API and a service say of text longer than `limit` ("纠纷概况最多 1000 字", or
+    "最多 500 字" where the field's place on the page already names it)."""
+    return f"{label}最多 {limit} 字"
 
 
 def limited_text(value: str, model: type[Model], field: str, *, name: str | None = None) -> str:

@@ -22,19 +22,6 @@ from linli.core.fields import PathField
 TRANSFER_REASON_MAX_LENGTH = 300
 
 
-def text_limit(model: type[models.Model], name: str) -> int:
-    """How long the text in a column may be: its `max_length`, the one declaration that page forms, API
-    schemas and services read."""
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.CharField) and field.max_length is not None, f"{model.__name__}.{name}"
-    return field.max_length
-
-
-def too_long(label: str, limit: int) -> str:
-    """What a page, the API and a service all answer to text over its limit."""
-    return f"{label}最多 {limit} 字"
-
-
 class Dispute(models.Model):
     """A dispute between neighbours, family members, tenants and landlords … (矛盾纠纷)."""
 

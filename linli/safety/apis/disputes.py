@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from linli.api.errors import OneOf, problem_body
 from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut
+from linli.core.limits import text_limit
 from linli.org.selectors.units import get_area_for_user
 from linli.safety.models import (
     TRANSFER_REASON_MAX_LENGTH,
@@ -25,7 +26,6 @@ from linli.safety.models import (
     DisputeEvent,
     DisputeParty,
     Mediation,
-    text_limit,
 )
 from linli.safety.selectors.disputes import (
     PartyRow,

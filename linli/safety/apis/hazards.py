@@ -19,8 +19,9 @@ from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut
 from linli.audit.services.reads import audit_read
 from linli.care.models import Contact, RiskLevel, Sweep
+from linli.core.limits import text_limit
 from linli.org.selectors.units import get_area_for_user
-from linli.safety.models import Hazard, HazardRecheck, text_limit
+from linli.safety.models import Hazard, HazardRecheck
 from linli.safety.selectors.hazards import (
     HAZARD_FILTERS,
     HazardSummary,

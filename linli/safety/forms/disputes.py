@@ -12,15 +12,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.safety.models import (
-    TRANSFER_REASON_MAX_LENGTH,
-    Dispute,
-    DisputeCheck,
-    DisputeParty,
-    Mediation,
-    text_limit,
-    too_long,
-)
+from linli.core.limits import text_limit, too_long
+from linli.safety.models import TRANSFER_REASON_MAX_LENGTH, Dispute, DisputeCheck, DisputeParty, Mediation
 from linli.safety.services.disputes import PartyInput
 
 PARTY_ROWS = 4
@@ -55,7 +48,7 @@ def _text(
         max_length=limit,
         required=required,
         widget=widget,
-        error_messages={"required": f"请填写{called}", "max_length": too_long(called, limit)},
+        error_messages={"required": f"请填写{called}", "max_length": too_long(limit, called)},
     )
 
 

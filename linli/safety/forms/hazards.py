@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import RiskLevel
+from linli.core.limits import text_limit
 from linli.safety.forms.disputes import _date_field, _text, _yes_no
-from linli.safety.models import Hazard, HazardRecheck, text_limit
+from linli.safety.models import Hazard, HazardRecheck
 
 # The longest period the hazard summary covers.
 MAX_SUMMARY_DAYS = 366

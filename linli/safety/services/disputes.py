@@ -15,6 +15,7 @@ from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import require_capability, scope_for
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
+from linli.core.limits import text_limit, too_long
 from linli.notify.services.notifications import notify
 from linli.org.models import Unit
 from linli.safety.models import (
@@ -24,8 +25,6 @@ from linli.safety.models import (
     DisputeEvent,
     DisputeParty,
     Mediation,
-    text_limit,
-    too_long,
 )
 from linli.safety.selectors.places import community_officer_of
 
@@ -56,7 +55,7 @@ def _text(value: str, limit: int, field: str, label: str, *, required: bool = Fa
     if required and not value:
         raise ServiceError(f"请填写{label}", field=field)
     if len(value) > limit:
-        raise ServiceError(too_long(label, limit), field=field)
+        raise ServiceError(too_long(limit, label), field=field)
     return value
 
 
@@ -84,7 +83,7 @@ def _check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
         if not name:
             raise ServiceError("请填写当事人姓名", field="parties")
         if len(name) > (limit := text_limit(DisputeParty, "name")):
-            raise ServiceError(too_long("当事人姓名", limit), field="parties")
+            raise ServiceError(too_long(limit, "当事人姓名"), field="parties")
         if phone and not _PHONE.match(phone):
             raise ServiceError(f"当事人{name}的电话号码格式不正确", field="parties")
         cleaned.append(PartyInput(name, phone))

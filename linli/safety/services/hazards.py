@@ -14,9 +14,10 @@ from linli.audit.services.events import audit_record
 from linli.care.models import Contact, RiskLevel, Sweep
 from linli.core import paths
 from linli.core.errors import ServiceError
+from linli.core.limits import text_limit
 from linli.notify.services.notifications import notify
 from linli.org.models import Unit
-from linli.safety.models import Hazard, HazardRecheck, text_limit
+from linli.safety.models import Hazard, HazardRecheck
 from linli.safety.selectors.places import community_officer_of, community_path_of
 from linli.safety.services.disputes import _require_place, _require_user, _text
 

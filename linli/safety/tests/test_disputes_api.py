@@ -179,8 +179,9 @@ def test_transfer_through_the_api(api_for, noise, persona):
 
 
 def test_too_long_text_is_refused_alike_on_the_page_form_and_the_api(api_for):
+    from linli.core.limits import text_limit
     from linli.safety.forms.disputes import DisputeForm, TransferForm
-    from linli.safety.models import TRANSFER_REASON_MAX_LENGTH, text_limit
+    from linli.safety.models import TRANSFER_REASON_MAX_LENGTH
 
     limit = text_limit(Dispute, "summary")
     response = _post(api_for("grid-nq"), "disputes", **_dispute(summary="吵" * (limit + 1)))
