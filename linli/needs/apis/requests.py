@@ -40,6 +40,7 @@ from linli.needs.selectors.requests import (
 from linli.needs.services import requests as services
 from linli.needs.services.requests import (
     CALLER_NAME_MAX,
+    CALLER_PHONE_MAX,
     CLOSING_METHODS,
     COMMENT_MAX,
     HANDOFF_BODY_MAX,
@@ -219,7 +220,7 @@ class RequestIn(Schema):
     unit: str = ""
     resident_id: int | None = None
     caller_name: Annotated[str, limited(CALLER_NAME_MAX)] = ""
-    caller_phone: str = ""
+    caller_phone: Annotated[str, limited(CALLER_PHONE_MAX)] = ""
     address_id: int | None = None
     place_text: Annotated[str, limited(PLACE_TEXT_MAX)] = ""
 

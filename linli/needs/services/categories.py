@@ -16,6 +16,7 @@ from linli.needs.services.requests import HANDOFF_BODY_MAX, _text, max_length
 CODE_MAX = max_length(RequestCategory, "code")
 NAME_MAX = max_length(RequestCategory, "name")
 DESCRIPTION_MAX = max_length(RequestCategory, "description")
+CODE_RULE = f"编码应为 2 至 {CODE_MAX} 位小写字母、数字或下划线，以字母开头"
 
 
 @transaction.atomic
@@ -37,8 +38,8 @@ def request_category_set(
     if actor is not None and not scope_for(actor).has_role(Role.DISTRICT_ADMIN):
         raise ServiceError("只有区级管理员可以修改诉求类别")
     code = (code or "").strip().lower()
-    if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):
-        raise ServiceError("编码应为 2 至 40 位小写字母、数字或下划线，以字母开头", field="code")
+    if not re.fullmatch(rf"[a-z][a-z0-9_]{{1,{CODE_MAX - 1}}}", code):
+        raise ServiceError(CODE_RULE, field="code")
     name = _text(name, field="name", what="类别名称", limit=NAME_MAX)
     if default_urgency not in Urgency.values:
         raise ServiceError("紧急程度无效", field="default_urgency")

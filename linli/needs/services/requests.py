@@ -51,6 +51,7 @@ def max_length(model: type[models.Model], name: str) -> int:
 
 TEXT_MAX = max_length(Request, "text")
 CALLER_NAME_MAX = max_length(Request, "caller_name")
+CALLER_PHONE_MAX = max_length(Request, "caller_phone")
 PLACE_TEXT_MAX = max_length(Request, "place_text")
 SOLUTION_MAX = max_length(Request, "solution")
 COMMENT_MAX = max_length(Request, "satisfaction_comment")
@@ -261,6 +262,8 @@ def request_file(
     )
     place_text = _text(place_text, field="place_text", what="地点说明", required=False, limit=PLACE_TEXT_MAX)
     phone = ""
+    if len(caller_phone.strip()) > CALLER_PHONE_MAX:
+        raise ServiceError(too_long("诉求人电话", CALLER_PHONE_MAX), field="caller_phone")
     if caller_phone.strip():
         try:
             phone = normalise_phone(caller_phone).display
