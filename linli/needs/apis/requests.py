@@ -26,10 +26,8 @@ from linli.api.schemas import ProblemOut, UnitRef
 from linli.audit.services.events import audit_record
 from linli.audit.services.reads import audit_read
 from linli.core import paths
-from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.needs.models import Channel, Request, RequestEvent, Urgency
-from linli.needs.selectors.categories import active_category
 from linli.needs.selectors.requests import (
     QUEUES,
     allowed_actions,
@@ -50,8 +48,6 @@ from linli.needs.services.requests import (
     TEXT_MAX,
 )
 from linli.org.selectors.units import get_unit_for_user
-from linli.registry.selectors.addresses import addresses_visible_to
-from linli.registry.selectors.residents import residents_visible_to
 
 # A category is a row of a table, not a choice of the schema: its code is one of those Open311's
 # GET /open311/v2/services.json lists (service_code), the active categories.
@@ -327,37 +323,22 @@ def request_create(request: HttpRequest, body: RequestIn) -> Status[Request]:
     """File a request where it arose; it is held there first. 403 for roles that only read."""
     user = request.user
     _require_handling(user)
-    category = active_category(body.category)
-    if category is None:
-        raise ServiceError("诉求类别无效或已停用", field="category")
-    address = None
-    if body.address_id is not None:
-        address = addresses_visible_to(user=user).select_related("grid").filter(pk=body.address_id).first()
-        if address is None:
-            raise ServiceError("该地址不在您的辖区", field="address")
-    resident = None
-    if body.resident_id is not None:
-        resident = residents_visible_to(user=user).filter(pk=body.resident_id).first()
-        if resident is None:
-            raise ServiceError("该居民不在您的辖区", field="resident")
-    if body.unit:
-        unit = get_unit_for_user(user, body.unit)
-    elif address is not None:
-        unit = address.grid
-    else:
-        raise ServiceError("请选择诉求所在的网格或社区", field="unit")
+    filing = services.filing_resolve(
+        actor=user,
+        category_code=body.category,
+        unit_code=body.unit,
+        address_id=body.address_id,
+        resident_id=body.resident_id,
+    )
     filed = services.request_file(
         actor=user,
-        category=category,
         channel=body.channel,
         urgency=body.urgency,
         text=body.text,
-        unit=unit,
-        resident=resident,
         caller_name=body.caller_name,
         caller_phone=body.caller_phone,
-        address=address,
         place_text=body.place_text,
+        **filing.refs(),
     )
     return Status(201, filed)
 

@@ -54,16 +54,9 @@ class PublicAskForm(forms.Form):
 
     def __init__(self, *args: Any, categories: Sequence[RequestCategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.categories = {c.pk: c for c in categories}
         category_field = self.fields["category"]
         assert isinstance(category_field, forms.TypedChoiceField)
         category_field.choices = [("", "请选择")] + [(c.pk, c.name) for c in categories]
-
-    def clean_category(self) -> RequestCategory:
-        category = self.categories.get(self.cleaned_data["category"])
-        if category is None:
-            raise forms.ValidationError("请选择诉求类别")
-        return category
 
     def clean_caller_name(self) -> str:
         return _nfkc(self.cleaned_data["caller_name"])

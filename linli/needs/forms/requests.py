@@ -77,7 +77,8 @@ def limited_field(label: Any, what: str, max_length: int, **kwargs: Any) -> Any:
 
 
 class RequestFileForm(forms.Form):
-    """A request as a member records it: what, who asked, where, and photos.
+    """A request as a member records it: what, who asked, where, and photos. The category is its id
+    among the active ones, the unit its code: `filing_resolve` reads both.
 
     `units` is the list of communities and grids the user may file in, or None when there are too many
     to list (the unit is then typed as its code and looked up by the view).
@@ -132,7 +133,6 @@ class RequestFileForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.categories = {c.pk: c for c in categories}
         self.units = units
         category_field = self.fields["category"]
         assert isinstance(category_field, forms.TypedChoiceField)
@@ -159,12 +159,6 @@ class RequestFileForm(forms.Form):
             # Filed for a registered resident (from a key person): the caller is that resident.
             for name in ("caller_name", "caller_phone", "unit"):
                 del self.fields[name]
-
-    def clean_category(self) -> RequestCategory:
-        category = self.categories.get(self.cleaned_data["category"])
-        if category is None:
-            raise forms.ValidationError("请选择诉求类别")
-        return category
 
     def clean_caller_name(self) -> str:
         return _nfkc(self.cleaned_data["caller_name"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -35,10 +36,13 @@ from linli.needs.models import (
     Urgency,
 )
 from linli.needs.selectors import ladder
+from linli.needs.selectors.categories import active_category
 from linli.needs.selectors.requests import can_act, can_close, handlers_of, may_note
 from linli.notify.services.notifications import notify
 from linli.org.models import Unit
-from linli.org.selectors.units import ReadOnlyAccess
+from linli.org.selectors.units import ReadOnlyAccess, get_unit_for_user
+from linli.registry.selectors.addresses import addresses_visible_to
+from linli.registry.selectors.residents import residents_visible_to
 
 
 def max_length(model: type[models.Model], name: str) -> int:
@@ -218,6 +222,86 @@ def _hold(request: Request, to: Unit, *, came_from: Unit | None, now: datetime.d
     """Close the current turn on the route and open `to`'s (after the transition claimed the row)."""
     RequestHold.objects.filter(request=request, until__isnull=True).update(until=now)
     RequestHold.objects.create(request=request, unit=to, from_unit=came_from, since=now)
+
+
+class FilingRefused(ServiceError):
+    """A filing names a category, address, resident or place that is unknown or not the filer's.
+
+    `reason` ("category", "address", "resident", "place") lets an entry point with its own wording
+    (Open311's error list) say it its way; the message is the API's and the pages'.
+    """
+
+    def __init__(self, message: str, *, field: str, reason: str) -> None:
+        super().__init__(message, field=field)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What a filing names, resolved: `request_file(**filing.refs(), ...)`."""
+
+    category: RequestCategory
+    # Where it arose: the unit named, else the address's grid (request_file prefers the address's).
+    unit: Unit
+    address: Any = None
+    resident: Any = None
+    key_person: Any = None
+
+    def refs(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "unit": self.unit,
+            "address": self.address,
+            "resident": self.resident,
+            "key_person": self.key_person,
+        }
+
+
+def filing_resolve(
+    *,
+    actor: Any,
+    category_code: str = "",
+    category_id: int | None = None,
+    unit: Unit | None = None,
+    unit_code: str = "",
+    address_id: int | None = None,
+    resident_id: int | None = None,
+    key_person: Any = None,
+) -> Filing:
+    """The one reading of what a filing names, for every entry point (the page, the API, Open311, the
+    public grid page): the active category by code or id, the address and the resident among those
+    `actor` sees, a key person's resident, address and unit, and the unit where the request arose
+    (an accessed unit, a code the actor sees — Http404 otherwise — or the address's grid).
+
+    Whether the actor may file there, the channel, the urgency (default: the category's) and the
+    texts are `request_file`'s to check.
+    """
+    if category_id is not None:
+        category = RequestCategory.objects.filter(pk=category_id, is_active=True).first()
+    else:
+        category = active_category(category_code)
+    if category is None:
+        raise FilingRefused("诉求类别无效或已停用", field="category", reason="category")
+    address = resident = None
+    if address_id is not None:
+        address = addresses_visible_to(user=actor).select_related("grid").filter(pk=address_id).first()
+        if address is None:
+            raise FilingRefused("该地址不在您的辖区", field="address", reason="address")
+    if resident_id is not None:
+        resident = residents_visible_to(user=actor).filter(pk=resident_id).first()
+        if resident is None:
+            raise FilingRefused("该居民不在您的辖区", field="resident", reason="resident")
+    if key_person is not None:
+        resident = key_person.resident
+        address = resident.address
+        unit = Unit.objects.filter(path=key_person.unit_path).first()
+    elif unit_code:
+        unit = get_unit_for_user(actor, unit_code)
+    if unit is None and address is not None:
+        unit = address.grid
+    if unit is None:
+        raise FilingRefused("请选择诉求所在的网格或社区", field="unit", reason="place")
+    return Filing(category=category, unit=unit, address=address, resident=resident, key_person=key_person)
 
 
 @transaction.atomic
