@@ -12,14 +12,18 @@ from pydantic import field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from linli.accounts.selectors.scope import scope_for
+from linli.api.errors import problem_body
 from linli.api.schemas import ProblemOut, UnitRef
-from linli.core.errors import ServiceError
-from linli.needs.apis.requests import _date, _problem, _unit
+from linli.needs.apis.requests import _date
 from linli.needs.selectors.indicators import RequestRates, request_rates
 from linli.org.models import Unit
 from linli.org.selectors.units import children_visible_to, get_unit_for_user
 
 router = Router(tags=["群众诉求"])
+
+
+def _ratio(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 class RatesOut(Schema):
@@ -37,6 +41,18 @@ class RatesOut(Schema):
     average_satisfaction: float | None
     satisfied: int
     satisfied_share: float | None
+
+    @staticmethod
+    def resolve_on_time_rate(obj: RequestRates) -> float | None:
+        return _ratio(obj.on_time_rate, 4)
+
+    @staticmethod
+    def resolve_average_satisfaction(obj: RequestRates) -> float | None:
+        return _ratio(obj.average_satisfaction, 2)
+
+    @staticmethod
+    def resolve_satisfied_share(obj: RequestRates) -> float | None:
+        return _ratio(obj.satisfied_share, 4)
 
 
 class IndicatorsOut(Schema):
@@ -76,28 +92,6 @@ class IndicatorFilters(Schema):
 DEFAULT_DAYS = 30
 
 
-def _ratio(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
-
-
-def _rates_out(rates: RequestRates) -> dict[str, Any]:
-    return {
-        "unit": _unit(rates.unit),
-        "label": rates.label,
-        "total": rates.total,
-        "open": rates.open,
-        "solved": rates.solved,
-        "closed": rates.closed,
-        "escalated": rates.escalated,
-        "solved_on_time": rates.solved_on_time,
-        "on_time_rate": _ratio(rates.on_time_rate, 4),
-        "rated": rates.rated,
-        "average_satisfaction": _ratio(rates.average_satisfaction, 2),
-        "satisfied": rates.satisfied,
-        "satisfied_share": _ratio(rates.satisfied_share, 4),
-    }
-
-
 @router.get("/requests/indicators", response={200: IndicatorsOut, 422: ProblemOut})
 def request_indicators(request: HttpRequest, filters: Query[IndicatorFilters]) -> Status[dict[str, Any]]:
     """Per child unit of `unit`: requests filed from `start` to `end` (default: the last 30 days) that
@@ -111,17 +105,8 @@ def request_indicators(request: HttpRequest, filters: Query[IndicatorFilters]) -
     end = filters.end or timezone.localdate()
     start = filters.start or end - datetime.timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
-        return _problem(ServiceError("开始日期不能晚于结束日期", field="start"), where="query")
+        return Status(422, problem_body("开始日期不能晚于结束日期", field="start", where="query"))
     children = list(children_visible_to(user=request.user, unit=unit))
     rows = request_rates(units=children, start=start, end=end)
     (total,) = request_rates(units=[unit], start=start, end=end)
-    return Status(
-        200,
-        {
-            "unit": _unit(unit),
-            "start": start,
-            "end": end,
-            "rows": [_rates_out(r) for r in rows],
-            "total": _rates_out(total),
-        },
-    )
+    return Status(200, {"unit": unit, "start": start, "end": end, "rows": rows, "total": total})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -29,12 +30,9 @@ from linli.accounts.services.api_tokens import api_token_user
 from linli.audit.services.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.needs.models import Channel, Request, RequestCategory
-from linli.needs.selectors.categories import active_categories, active_category
+from linli.needs.selectors.categories import active_categories
 from linli.needs.selectors.requests import can_file, requests_visible_to
-from linli.needs.services.requests import request_file
-from linli.org.models import Unit
-from linli.org.selectors.units import get_unit_for_user
-from linli.registry.selectors.addresses import addresses_visible_to
+from linli.needs.services.requests import FilingRefused, filing_resolve, request_file
 
 # The spec: a search returns at most this many requests, over at most 90 days (the last 90 by default).
 LIST_LIMIT = 1000
@@ -196,66 +194,67 @@ def _search(user: Any, params: Any) -> list[dict[str, Any]]:
     return [_request_out(r) for r in queryset.order_by("-created_at", "-id")[:LIST_LIMIT]]
 
 
-def _grid(user: Any, params: Any) -> Unit | None:
-    """The grid named by `jurisdiction_id` or `attribute[grid]`, where the key's user may file."""
+def _grid_code(params: Any) -> str:
+    """The grid named by `jurisdiction_id` or `attribute[grid]` (they must agree); empty when neither."""
     codes = {
         c.strip() for c in (params.get("jurisdiction_id", ""), params.get("attribute[grid]", "")) if c.strip()
     }
     if len(codes) > 1:
         raise Open311Error(400, "jurisdiction_id 与 attribute[grid] 指向不同的网格")
-    if not codes:
-        return None
-    (code,) = codes
-    try:
-        unit = get_unit_for_user(user, code)
-    except Http404:
-        raise Open311Error(400, f"网格编码无效或不在该 api_key 的辖区：{code}") from None
-    if not can_file(user, unit):
-        raise Open311Error(403, f"该 api_key 无权在{unit.name}登记诉求")
-    return unit
+    return next(iter(codes), "")
 
 
 def _file(user: Any, params: Any) -> list[dict[str, Any]]:
     code = (params.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, "缺少 service_code（诉求类别编码）")
-    category = active_category(code)
-    if category is None:
-        raise Open311Error(404, f"未知的服务类别：{code}")
     description = (params.get("description") or "").strip()
+    grid_code = _grid_code(params)
+    address_id = (params.get("address_id") or "").strip()
+    try:
+        filing = filing_resolve(
+            actor=user,
+            category_code=code,
+            unit_code=grid_code,
+            address_id=(_id(address_id) or 0) if address_id else None,
+        )
+    except FilingRefused as exc:
+        raise Open311Error(*_FILING_REFUSED[exc.reason](code, address_id)) from None
+    except Http404:
+        raise Open311Error(400, f"网格编码无效或不在该 api_key 的辖区：{grid_code}") from None
     if not description:
         raise Open311Error(400, "缺少 description（诉求内容）")
-    unit = _grid(user, params)
-    address = None
-    address_id = (params.get("address_id") or "").strip()
-    if address_id:
-        address = (
-            addresses_visible_to(user=user).select_related("grid").filter(pk=_id(address_id) or 0).first()
-        )
-        if address is None:
-            raise Open311Error(400, f"地址编号无效或不在该 api_key 的辖区：{address_id}")
-        if unit is not None and address.grid_id != unit.pk:
+    if grid_code:
+        if not can_file(user, filing.unit):
+            raise Open311Error(403, f"该 api_key 无权在{filing.unit.name}登记诉求")
+        if filing.address is not None and filing.address.grid_id != filing.unit.pk:
             raise Open311Error(400, "address_id 所在网格与 jurisdiction_id 不一致")
-        unit = address.grid
-    if unit is None:
-        raise Open311Error(400, "请用 jurisdiction_id 或 attribute[grid] 指明网格编码，或提供 address_id")
     # Chinese names are written family name first.
     caller_name = f"{params.get('last_name', '').strip()}{params.get('first_name', '').strip()}"
     try:
         filed = request_file(
             actor=user,
-            category=category,
             channel=Channel.HOTLINE_12345,
             text=description,
-            unit=unit,
             caller_name=caller_name,
             caller_phone=params.get("phone", ""),
-            address=address,
             place_text=(params.get("address_string") or "").strip(),
+            **filing.refs(),
         )
     except ServiceError as exc:
         raise Open311Error(400, exc.message) from None
     return [{"service_request_id": str(filed.pk), "service_notice": _notice(filed)}]
+
+
+# What filing_resolve refused, in the spec's error list: (status, description) from the code and address id.
+_FILING_REFUSED: dict[str, Callable[[str, str], tuple[int, str]]] = {
+    "category": lambda code, address_id: (404, f"未知的服务类别：{code}"),
+    "address": lambda code, address_id: (400, f"地址编号无效或不在该 api_key 的辖区：{address_id}"),
+    "place": lambda code, address_id: (
+        400,
+        "请用 jurisdiction_id 或 attribute[grid] 指明网格编码，或提供 address_id",
+    ),
+}
 
 
 @csrf_exempt

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -21,15 +21,13 @@ from pydantic_core import PydanticCustomError
 
 from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import scope_for
-from linli.api.paging import Paging
+from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut, UnitRef
 from linli.audit.services.events import audit_record
 from linli.audit.services.reads import audit_read
 from linli.core import paths
-from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
-from linli.needs.models import Request, RequestEvent
-from linli.needs.selectors.categories import active_category
+from linli.needs.models import Channel, Request, RequestEvent, Urgency
 from linli.needs.selectors.requests import (
     QUEUES,
     allowed_actions,
@@ -38,12 +36,42 @@ from linli.needs.selectors.requests import (
     request_timeline,
 )
 from linli.needs.services import requests as services
-from linli.org.models import Unit
+from linli.needs.services.requests import (
+    CALLER_NAME_MAX,
+    CALLER_PHONE_MAX,
+    CLOSING_METHODS,
+    COMMENT_MAX,
+    HANDOFF_BODY_MAX,
+    NOTE_MAX,
+    PLACE_TEXT_MAX,
+    SOLUTION_MAX,
+    TEXT_MAX,
+)
 from linli.org.selectors.units import get_unit_for_user
-from linli.registry.selectors.addresses import addresses_visible_to
-from linli.registry.selectors.residents import residents_visible_to
+
+# A category is a row of a table, not a choice of the schema: its code is one of those Open311's
+# GET /open311/v2/services.json lists (service_code), the active categories.
+CATEGORY_CODES = "诉求类别编码：启用中的类别，见 Open311 接口 /open311/v2/services.json 的 service_code"
 
 router = Router(tags=["群众诉求"])
+
+
+def choices_of(choices: type[TextChoices] | Iterable[str], *, blank: bool = False, **kwargs: Any) -> Any:
+    """A text field's schema with its values listed as an enum, read from the model's choices.
+
+    Inline in the schema rather than a component: names like State and Kind repeat across apps. The
+    values are checked where they always were (the service, or the field's validator), so a wrong one
+    keeps its Chinese message and its place in the error body.
+    """
+    values = list(choices.values) if isinstance(choices, type) else list(choices)
+    extra: dict[str, Any] = {"enum": ["", *values] if blank else values}
+    return Field(json_schema_extra=extra, **kwargs)
+
+
+def limited(limit: int, **kwargs: Any) -> Any:
+    """A text field's schema with its limit (the model field's max_length); the service refuses longer
+    text with the same message as the pages."""
+    return Field(json_schema_extra={"maxLength": limit}, **kwargs)
 
 
 class RequestOut(Schema):
@@ -51,12 +79,12 @@ class RequestOut(Schema):
 
     id: int
     number: str
-    category: str
-    category_name: str
-    channel: str
-    channel_label: str
-    urgency: str
-    urgency_label: str
+    category: str = Field(alias="category.code")
+    category_name: str = Field(alias="category.name")
+    channel: Annotated[str, choices_of(Channel)]
+    channel_label: str = Field(alias="get_channel_display")
+    urgency: Annotated[str, choices_of(Urgency)]
+    urgency_label: str = Field(alias="get_urgency_display")
     text: str
     caller_name: str
     caller_phone: str
@@ -70,13 +98,29 @@ class RequestOut(Schema):
     deadline_at: datetime.datetime
     overdue: bool
     handler: str | None
-    state: str
-    state_label: str
+    state: Annotated[str, choices_of(Request.State)]
+    state_label: str = Field(alias="get_state_display")
     version: int
     escalations: int
     satisfaction: int | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_caller_phone(obj: Request) -> str:
+        return mask_phone(obj.caller_phone)
+
+    @staticmethod
+    def resolve_address(obj: Request) -> str:
+        return obj.address.full_text if obj.address is not None else ""
+
+    @staticmethod
+    def resolve_overdue(obj: Request) -> bool:
+        return obj.state == Request.State.OPEN and obj.deadline_at < timezone.now()
+
+    @staticmethod
+    def resolve_handler(obj: Request) -> str | None:
+        return None if obj.handler is None else str(obj.handler)
 
 
 class RequestDetailOut(RequestOut):
@@ -85,17 +129,18 @@ class RequestDetailOut(RequestOut):
     solved_on_time: bool | None
     closed_at: datetime.datetime | None
     satisfaction_comment: str
-    feedback_method: str
+    feedback_method: Annotated[str, choices_of(Request.FeedbackMethod, blank=True)]
     is_typical: bool
     # What the caller may do now: accept, escalate, return, handoff, handoff_response, solve, note, close.
     actions: list[str]
 
+    @staticmethod
+    def resolve_actions(obj: Request, context: dict[str, Any]) -> list[str]:
+        return sorted(allowed_actions(context["request"].user, obj).actions)
 
-class RequestPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[RequestOut]
+
+class RequestPage(Page[RequestOut]):
+    pass
 
 
 class AttachmentOut(Schema):
@@ -105,8 +150,8 @@ class AttachmentOut(Schema):
 
 class RequestEventOut(Schema):
     id: int
-    kind: str
-    kind_label: str
+    kind: Annotated[str, choices_of(RequestEvent.Kind)]
+    kind_label: str = Field(alias="get_kind_display")
     actor_name: str
     unit: UnitRef | None
     to_unit: UnitRef | None
@@ -128,9 +173,9 @@ def _date(value: Any) -> Any:
 
 
 class RequestFilters(Schema):
-    queue: str = "all"
-    state: str = ""
-    category: str = ""
+    queue: Annotated[str, choices_of(QUEUES)] = "all"
+    state: Annotated[str, choices_of(Request.State, blank=True)] = ""
+    category: Annotated[str, Field(description=CATEGORY_CODES)] = ""
     unit: str = ""
     created_from: datetime.date | None = None
     created_to: datetime.date | None = None
@@ -163,16 +208,17 @@ class RequestIn(Schema):
     A caller's phone is required unless `resident_id` names a registered resident.
     """
 
-    category: str
-    channel: str
-    urgency: str = ""
-    text: str = ""
+    category: Annotated[str, Field(description=CATEGORY_CODES)]
+    channel: Annotated[str, choices_of(Channel)]
+    # Empty: the category's default urgency.
+    urgency: Annotated[str, choices_of(Urgency, blank=True)] = ""
+    text: Annotated[str, limited(TEXT_MAX)] = ""
     unit: str = ""
     resident_id: int | None = None
-    caller_name: str = ""
-    caller_phone: str = ""
+    caller_name: Annotated[str, limited(CALLER_NAME_MAX)] = ""
+    caller_phone: Annotated[str, limited(CALLER_PHONE_MAX)] = ""
     address_id: int | None = None
-    place_text: str = ""
+    place_text: Annotated[str, limited(PLACE_TEXT_MAX)] = ""
 
 
 class VersionIn(Schema):
@@ -197,32 +243,32 @@ class VersionIn(Schema):
 
 
 class EscalateIn(VersionIn):
-    reason: str = ""
+    reason: Annotated[str, limited(NOTE_MAX)] = ""
 
 
 class ReturnIn(VersionIn):
-    instructions: str = ""
+    instructions: Annotated[str, limited(NOTE_MAX)] = ""
 
 
 class HandoffIn(VersionIn):
     # The outside body; empty means the category's competent body.
-    body: str = ""
-    note: str = ""
+    body: Annotated[str, limited(HANDOFF_BODY_MAX)] = ""
+    note: Annotated[str, limited(NOTE_MAX)] = ""
 
 
 class HandoffResponseIn(VersionIn):
-    response: str = ""
+    response: Annotated[str, limited(NOTE_MAX)] = ""
 
 
 class SolveIn(VersionIn):
-    solution: str = ""
+    solution: Annotated[str, limited(SOLUTION_MAX)] = ""
 
 
 class CloseIn(VersionIn):
     satisfaction: int | None = None
-    comment: str = ""
+    comment: Annotated[str, limited(COMMENT_MAX)] = ""
     # member（责任人当面询问）or callback（电话回访）
-    method: str = ""
+    method: Annotated[str, choices_of(CLOSING_METHODS)] = ""
 
     @field_validator("satisfaction", mode="before")
     @classmethod
@@ -236,97 +282,7 @@ class CloseIn(VersionIn):
 
 
 class NoteIn(Schema):
-    note: str = ""
-
-
-# The services name the model's fields; the API's body names the ids.
-_BODY_FIELDS = {"resident": "resident_id", "address": "address_id"}
-
-
-def _problem(exc: ServiceError, status: int = 422, where: str = "body") -> Status[dict[str, Any]]:
-    field = _BODY_FIELDS.get(exc.field or "", exc.field)
-    error = {"loc": [where, field] if field else [where], "msg": exc.message}
-    return Status(status, {"detail": exc.message, "errors": [error]})
-
-
-def _page(
-    queryset: QuerySet[Request], paging: Paging, out: Callable[[Request], dict[str, Any]]
-) -> dict[str, Any]:
-    start = (paging.page - 1) * paging.page_size
-    items: Iterable[Request] = queryset[start : start + paging.page_size]
-    return {
-        "count": queryset.count(),
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "items": [out(item) for item in items],
-    }
-
-
-def _unit(unit: Unit | None) -> dict[str, str] | None:
-    return None if unit is None else {"code": unit.code, "name": unit.name}
-
-
-def _request_out(request: Request) -> dict[str, Any]:
-    handler = request.handler
-    return {
-        "id": request.pk,
-        "number": request.number,
-        "category": request.category.code,
-        "category_name": request.category.name,
-        "channel": request.channel,
-        "channel_label": request.get_channel_display(),
-        "urgency": request.urgency,
-        "urgency_label": request.get_urgency_display(),
-        "text": request.text,
-        "caller_name": request.caller_name,
-        "caller_phone": mask_phone(request.caller_phone),
-        "resident_id": request.resident_id,
-        "address_id": request.address_id,
-        "address": request.address.full_text if request.address is not None else "",
-        "place_text": request.place_text,
-        "unit": _unit(request.unit),
-        "holder": _unit(request.holder),
-        "held_since": request.held_since,
-        "deadline_at": request.deadline_at,
-        "overdue": request.state == Request.State.OPEN and request.deadline_at < timezone.now(),
-        "handler": None if handler is None else str(handler),
-        "state": request.state,
-        "state_label": request.get_state_display(),
-        "version": request.version,
-        "escalations": request.escalations,
-        "satisfaction": request.satisfaction,
-        "created_at": request.created_at,
-        "updated_at": request.updated_at,
-    }
-
-
-def _request_detail_out(user: Any, request: Request) -> dict[str, Any]:
-    return {
-        **_request_out(request),
-        "solution": request.solution,
-        "solved_at": request.solved_at,
-        "solved_on_time": request.solved_on_time,
-        "closed_at": request.closed_at,
-        "satisfaction_comment": request.satisfaction_comment,
-        "feedback_method": request.feedback_method,
-        "is_typical": request.is_typical,
-        "actions": sorted(allowed_actions(user, request).actions),
-    }
-
-
-def _event_out(event: RequestEvent) -> dict[str, Any]:
-    return {
-        "id": event.pk,
-        "kind": event.kind,
-        "kind_label": event.get_kind_display(),
-        "actor_name": event.actor_name,
-        "unit": _unit(event.unit),
-        "to_unit": _unit(event.to_unit),
-        "note": event.note,
-        "data": event.data,
-        "created_at": event.created_at,
-        "attachments": [{"id": a.pk, "name": a.name} for a in event.attachments.all()],
-    }
+    note: Annotated[str, limited(NOTE_MAX)] = ""
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -359,102 +315,72 @@ def request_list(
         day_after = filters.created_to + datetime.timedelta(days=1)
         queryset = queryset.filter(created_at__lt=_local_midnight(day_after))
     audit_read(user=request.user, action="request.list", detail={"queue": filters.queue, "page": paging.page})
-    return _page(queryset, paging, _request_out)
+    return page_of(queryset, paging)
 
 
 @router.post("/requests", response={201: RequestDetailOut, 422: ProblemOut})
-def request_create(request: HttpRequest, body: RequestIn) -> Status[dict[str, Any]]:
+def request_create(request: HttpRequest, body: RequestIn) -> Status[Request]:
     """File a request where it arose; it is held there first. 403 for roles that only read."""
     user = request.user
     _require_handling(user)
-    try:
-        category = active_category(body.category)
-        if category is None:
-            raise ServiceError("诉求类别无效或已停用", field="category")
-        address = None
-        if body.address_id is not None:
-            address = (
-                addresses_visible_to(user=user).select_related("grid").filter(pk=body.address_id).first()
-            )
-            if address is None:
-                raise ServiceError("该地址不在您的辖区", field="address")
-        resident = None
-        if body.resident_id is not None:
-            resident = residents_visible_to(user=user).filter(pk=body.resident_id).first()
-            if resident is None:
-                raise ServiceError("该居民不在您的辖区", field="resident")
-        if body.unit:
-            unit = get_unit_for_user(user, body.unit)
-        elif address is not None:
-            unit = address.grid
-        else:
-            raise ServiceError("请选择诉求所在的网格或社区", field="unit")
-        filed = services.request_file(
-            actor=user,
-            category=category,
-            channel=body.channel,
-            urgency=body.urgency,
-            text=body.text,
-            unit=unit,
-            resident=resident,
-            caller_name=body.caller_name,
-            caller_phone=body.caller_phone,
-            address=address,
-            place_text=body.place_text,
-        )
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(201, _request_detail_out(user, filed))
+    filing = services.filing_resolve(
+        actor=user,
+        category_code=body.category,
+        unit_code=body.unit,
+        address_id=body.address_id,
+        resident_id=body.resident_id,
+    )
+    filed = services.request_file(
+        actor=user,
+        channel=body.channel,
+        urgency=body.urgency,
+        text=body.text,
+        caller_name=body.caller_name,
+        caller_phone=body.caller_phone,
+        place_text=body.place_text,
+        **filing.refs(),
+    )
+    return Status(201, filed)
 
 
 @router.get("/requests/{request_id}", response=RequestDetailOut)
-def request_detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def request_detail(request: HttpRequest, request_id: int) -> Request:
     """One request with its version and what the caller may do now; the read is audited."""
     found = get_request_for_user(request.user, request_id)
     audit_record(actor=request.user, action="request.view", obj=found, unit_path=found.unit_path)
-    return _request_detail_out(request.user, found)
+    return found
 
 
 @router.get("/requests/{request_id}/events", response=list[RequestEventOut])
-def request_events(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
+def request_events(request: HttpRequest, request_id: int) -> QuerySet[RequestEvent]:
     """The timeline, oldest first: every step, who took it, from which unit to which."""
     found = get_request_for_user(request.user, request_id)
     audit_read(user=request.user, action="request.events", obj=found, unit_path=found.unit_path)
-    return [_event_out(e) for e in request_timeline(request=found)]
+    return request_timeline(request=found)
 
 
 @router.post("/requests/{request_id}/events", response={201: RequestEventOut, 422: ProblemOut})
-def request_add_note(request: HttpRequest, request_id: int, body: NoteIn) -> Status[dict[str, Any]]:
+def request_add_note(request: HttpRequest, request_id: int, body: NoteIn) -> Status[RequestEvent]:
     """Add a note to the timeline (where it arose, or the unit holding it); 403 for roles that only read."""
     found = get_request_for_user(request.user, request_id)
     _require_handling(request.user)
-    try:
-        event = services.request_note(actor=request.user, request=found, note=body.note)
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(201, _event_out(event))
+    event = services.request_note(actor=request.user, request=found, note=body.note)
+    return Status(201, event)
 
 
 _STEP_RESPONSES = {200: RequestDetailOut, 409: ProblemOut, 422: ProblemOut}
 
 
-def _step(
-    request: HttpRequest, request_id: int, action: Callable[[Request], Request]
-) -> Status[dict[str, Any]]:
-    """Access the request (404), refuse read-only roles (403), take the step: 409 if it changed meanwhile."""
+def _step(request: HttpRequest, request_id: int, action: Callable[[Request], Request]) -> Request:
+    """Access the request (404), refuse read-only roles (403), take the step: 409 if it changed meanwhile
+    (`ChangedByOthers.status`), 422 for any other refusal."""
     found = get_request_for_user(request.user, request_id)
     _require_handling(request.user)
-    try:
-        updated = action(found)
-    except services.ChangedByOthers as exc:
-        return _problem(exc, status=409)
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(200, _request_detail_out(request.user, updated))
+    return action(found)
 
 
 @router.post("/requests/{request_id}/accept", response=_STEP_RESPONSES)
-def request_accept(request: HttpRequest, request_id: int, body: VersionIn) -> Status[dict[str, Any]]:
+def request_accept(request: HttpRequest, request_id: int, body: VersionIn) -> Request:
     """Take the request on for the unit holding it (承办)."""
     return _step(
         request,
@@ -464,7 +390,7 @@ def request_accept(request: HttpRequest, request_id: int, body: VersionIn) -> St
 
 
 @router.post("/requests/{request_id}/escalate", response=_STEP_RESPONSES)
-def request_escalate(request: HttpRequest, request_id: int, body: EscalateIn) -> Status[dict[str, Any]]:
+def request_escalate(request: HttpRequest, request_id: int, body: EscalateIn) -> Request:
     """Pass the request one level up the ladder, with the reason."""
     return _step(
         request,
@@ -476,7 +402,7 @@ def request_escalate(request: HttpRequest, request_id: int, body: EscalateIn) ->
 
 
 @router.post("/requests/{request_id}/return", response=_STEP_RESPONSES)
-def request_return(request: HttpRequest, request_id: int, body: ReturnIn) -> Status[dict[str, Any]]:
+def request_return(request: HttpRequest, request_id: int, body: ReturnIn) -> Request:
     """Send the request back to the unit that escalated it, with instructions."""
     return _step(
         request,
@@ -488,7 +414,7 @@ def request_return(request: HttpRequest, request_id: int, body: ReturnIn) -> Sta
 
 
 @router.post("/requests/{request_id}/handoff", response=_STEP_RESPONSES)
-def request_handoff(request: HttpRequest, request_id: int, body: HandoffIn) -> Status[dict[str, Any]]:
+def request_handoff(request: HttpRequest, request_id: int, body: HandoffIn) -> Request:
     """Record the hand-off to an outside competent body (default: the category's)."""
     return _step(
         request,
@@ -500,9 +426,7 @@ def request_handoff(request: HttpRequest, request_id: int, body: HandoffIn) -> S
 
 
 @router.post("/requests/{request_id}/handoff-response", response=_STEP_RESPONSES)
-def request_handoff_response(
-    request: HttpRequest, request_id: int, body: HandoffResponseIn
-) -> Status[dict[str, Any]]:
+def request_handoff_response(request: HttpRequest, request_id: int, body: HandoffResponseIn) -> Request:
     """Record the outside body's answer to a hand-off."""
     return _step(
         request,
@@ -514,7 +438,7 @@ def request_handoff_response(
 
 
 @router.post("/requests/{request_id}/solve", response=_STEP_RESPONSES)
-def request_solve(request: HttpRequest, request_id: int, body: SolveIn) -> Status[dict[str, Any]]:
+def request_solve(request: HttpRequest, request_id: int, body: SolveIn) -> Request:
     """The holder solved it: what was done. It then waits for the resident's rating."""
     return _step(
         request,
@@ -526,7 +450,7 @@ def request_solve(request: HttpRequest, request_id: int, body: SolveIn) -> Statu
 
 
 @router.post("/requests/{request_id}/close", response=_STEP_RESPONSES)
-def request_close(request: HttpRequest, request_id: int, body: CloseIn) -> Status[dict[str, Any]]:
+def request_close(request: HttpRequest, request_id: int, body: CloseIn) -> Request:
     """Close a solved request with the resident's satisfaction (1–5), asked in person or by a call-back."""
     return _step(
         request,

@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
-from linli.api.paging import Paging
+from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut
-from linli.core.errors import ServiceError
-from linli.needs.apis.requests import _page, _problem
+from linli.needs.apis.requests import limited
 from linli.needs.models import Request
 from linli.needs.selectors.requests import get_request_for_user
 from linli.needs.selectors.typical_cases import (
@@ -30,9 +29,9 @@ class TypicalOut(Schema):
     """A solved request as the political department sees it: no caller, no request text."""
 
     id: int
-    category: str
-    category_name: str
-    unit_name: str
+    category: str = Field(alias="category.code")
+    category_name: str = Field(alias="category.name")
+    unit_name: str = Field(alias="unit.name")
     solution: str
     created_at: datetime.datetime
     solved_at: datetime.datetime | None
@@ -42,32 +41,13 @@ class TypicalOut(Schema):
     typical_writeup: str
 
 
-class TypicalPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[TypicalOut]
+class TypicalPage(Page[TypicalOut]):
+    pass
 
 
 class TypicalIn(Schema):
-    title: str = ""
-    writeup: str = ""
-
-
-def _typical_out(request: Request) -> dict[str, Any]:
-    return {
-        "id": request.pk,
-        "category": request.category.code,
-        "category_name": request.category.name,
-        "unit_name": request.unit.name,
-        "solution": request.solution,
-        "created_at": request.created_at,
-        "solved_at": request.solved_at,
-        "closed_at": request.closed_at,
-        "is_typical": request.is_typical,
-        "typical_title": request.typical_title,
-        "typical_writeup": request.typical_writeup,
-    }
+    title: Annotated[str, limited(services.TITLE_MAX)] = ""
+    writeup: Annotated[str, limited(services.WRITEUP_MAX)] = ""
 
 
 @router.get("/requests/typical", response=TypicalPage)
@@ -78,11 +58,11 @@ def typical_list(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     """
     if not political_district_paths(user=request.user):
         raise PermissionDenied
-    return _page(typical_candidates(user=request.user), paging, _typical_out)
+    return page_of(typical_candidates(user=request.user), paging)
 
 
 @router.post("/requests/{request_id}/typical", response={200: TypicalOut, 422: ProblemOut})
-def request_mark_typical(request: HttpRequest, request_id: int, body: TypicalIn) -> Status[dict[str, Any]]:
+def request_mark_typical(request: HttpRequest, request_id: int, body: TypicalIn) -> Request:
     """The political department marks a solved request as a typical case, with a title and write-up.
 
     Others get 403 on a request they see, 404 otherwise.
@@ -91,10 +71,6 @@ def request_mark_typical(request: HttpRequest, request_id: int, body: TypicalIn)
         get_request_for_user(request.user, request_id)
         raise PermissionDenied
     found = get_typical_candidate(request.user, request_id)
-    try:
-        marked = services.request_mark_typical(
-            actor=request.user, request=found, title=body.title, writeup=body.writeup
-        )
-    except ServiceError as exc:
-        return _problem(exc)
-    return Status(200, _typical_out(marked))
+    return services.request_mark_typical(
+        actor=request.user, request=found, title=body.title, writeup=body.writeup
+    )

@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.needs.forms.requests import _nfkc, _text_field
+from linli.needs.forms.requests import _nfkc, _text_field, limited_field
 from linli.needs.models import RequestCategory
+from linli.needs.services.requests import CALLER_NAME_MAX, CALLER_PHONE_MAX, PLACE_TEXT_MAX, TEXT_MAX
 
 
 class PublicAskForm(forms.Form):
@@ -20,17 +21,21 @@ class PublicAskForm(forms.Form):
         coerce=int,
         error_messages={"required": "请选择诉求类别", "invalid_choice": "请选择诉求类别"},
     )
-    text = _text_field(_("您的诉求"), "诉求内容", rows=5, placeholder="请说明遇到的问题和需要的帮助")
-    caller_name = forms.CharField(label=_("您的称呼"), max_length=50, required=False)
-    caller_phone = forms.CharField(
-        label=_("联系电话"),
-        max_length=30,
+    text = _text_field(
+        _("您的诉求"), "诉求内容", max_length=TEXT_MAX, rows=5, placeholder="请说明遇到的问题和需要的帮助"
+    )
+    caller_name = limited_field(_("您的称呼"), "诉求人姓名", CALLER_NAME_MAX, required=False)
+    caller_phone = limited_field(
+        _("联系电话"),
+        "诉求人电话",
+        CALLER_PHONE_MAX,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         error_messages={"required": "请填写联系电话，网格员会与您联系"},
     )
-    place_text = forms.CharField(
-        label=_("地点"),
-        max_length=200,
+    place_text = limited_field(
+        _("地点"),
+        "地点说明",
+        PLACE_TEXT_MAX,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "如：某小区3号楼"}),
     )
@@ -49,16 +54,9 @@ class PublicAskForm(forms.Form):
 
     def __init__(self, *args: Any, categories: Sequence[RequestCategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.categories = {c.pk: c for c in categories}
         category_field = self.fields["category"]
         assert isinstance(category_field, forms.TypedChoiceField)
         category_field.choices = [("", "请选择")] + [(c.pk, c.name) for c in categories]
-
-    def clean_category(self) -> RequestCategory:
-        category = self.categories.get(self.cleaned_data["category"])
-        if category is None:
-            raise forms.ValidationError("请选择诉求类别")
-        return category
 
     def clean_caller_name(self) -> str:
         return _nfkc(self.cleaned_data["caller_name"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.needs.services.requests import COMMENT_MAX, too_long
+
 SATISFACTION_CHOICES = [
     ("5", _("很满意")),
     ("4", _("满意")),
@@ -24,10 +26,10 @@ class SatisfactionFields(forms.Form):
     )
     comment = forms.CharField(
         label=_("评价意见"),
-        max_length=500,
+        max_length=COMMENT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "评价意见不能超过500字"},
+        error_messages={"max_length": too_long("评价意见", COMMENT_MAX)},
     )
 
 

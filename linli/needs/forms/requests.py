@@ -17,7 +17,18 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.needs.forms.ratings import SatisfactionFields
 from linli.needs.models import Channel, Request, RequestCategory, Urgency
-from linli.needs.services.requests import ATTACHMENTS_MAX
+from linli.needs.services.requests import (
+    ATTACHMENTS_MAX,
+    CALLER_NAME_MAX,
+    CALLER_PHONE_MAX,
+    CLOSING_METHODS,
+    HANDOFF_BODY_MAX,
+    NOTE_MAX,
+    PLACE_TEXT_MAX,
+    SOLUTION_MAX,
+    TEXT_MAX,
+    too_long,
+)
 from linli.org.models import Unit
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -50,20 +61,24 @@ class AttachmentsField(forms.FileField):
         return [super(AttachmentsField, self).clean(f, initial) for f in files]
 
 
-def _text_field(label: Any, what: str, *, max_length: int = 2000, rows: int = 3, **attrs: Any) -> Any:
+def _text_field(label: Any, what: str, *, max_length: int, rows: int = 3, **attrs: Any) -> Any:
     return forms.CharField(
         label=label,
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows, **attrs}),
-        error_messages={
-            "required": f"请填写{what}",
-            "max_length": f"{what}不能超过{max_length}字",
-        },
+        error_messages={"required": f"请填写{what}", "max_length": too_long(what, max_length)},
     )
 
 
+def limited_field(label: Any, what: str, max_length: int, **kwargs: Any) -> Any:
+    """A one-line text field refusing what the service refuses, with the service's message."""
+    kwargs.setdefault("error_messages", {})["max_length"] = too_long(what, max_length)
+    return forms.CharField(label=label, max_length=max_length, **kwargs)
+
+
 class RequestFileForm(forms.Form):
-    """A request as a member records it: what, who asked, where, and photos.
+    """A request as a member records it: what, who asked, where, and photos. The category is its id
+    among the active ones, the unit its code: `filing_resolve` reads both.
 
     `units` is the list of communities and grids the user may file in, or None when there are too many
     to list (the unit is then typed as its code and looked up by the view).
@@ -86,20 +101,24 @@ class RequestFileForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "紧急程度无效"},
     )
-    text = _text_field(_("诉求内容"), "诉求内容", rows=4, placeholder="群众反映的问题和需要的帮助")
-    caller_name = forms.CharField(label=_("诉求人姓名"), max_length=50, required=False)
-    caller_phone = forms.CharField(
-        label=_("诉求人电话"),
-        max_length=30,
+    text = _text_field(
+        _("诉求内容"), "诉求内容", max_length=TEXT_MAX, rows=4, placeholder="群众反映的问题和需要的帮助"
+    )
+    caller_name = limited_field(_("诉求人姓名"), "诉求人姓名", CALLER_NAME_MAX, required=False)
+    caller_phone = limited_field(
+        _("诉求人电话"),
+        "诉求人电话",
+        CALLER_PHONE_MAX,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
         error_messages={"required": "请填写诉求人电话，便于回访"},
     )
     unit = forms.CharField(
         label=_("所在网格/社区"), max_length=64, error_messages={"required": "请选择网格或社区"}
     )
-    place_text = forms.CharField(
-        label=_("地点说明"),
-        max_length=200,
+    place_text = limited_field(
+        _("地点说明"),
+        "地点说明",
+        PLACE_TEXT_MAX,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "如：3号楼2单元门口"}),
     )
@@ -114,7 +133,6 @@ class RequestFileForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.categories = {c.pk: c for c in categories}
         self.units = units
         category_field = self.fields["category"]
         assert isinstance(category_field, forms.TypedChoiceField)
@@ -141,12 +159,6 @@ class RequestFileForm(forms.Form):
             # Filed for a registered resident (from a key person): the caller is that resident.
             for name in ("caller_name", "caller_phone", "unit"):
                 del self.fields[name]
-
-    def clean_category(self) -> RequestCategory:
-        category = self.categories.get(self.cleaned_data["category"])
-        if category is None:
-            raise forms.ValidationError("请选择诉求类别")
-        return category
 
     def clean_caller_name(self) -> str:
         return _nfkc(self.cleaned_data["caller_name"])
@@ -177,49 +189,51 @@ class AcceptForm(VersionForm):
 
 
 class NoteForm(forms.Form):
-    note = _text_field(_("补充说明"), "说明", placeholder="上门核实情况、联系进展等")
+    note = _text_field(_("补充说明"), "说明", max_length=NOTE_MAX, placeholder="上门核实情况、联系进展等")
     attachments = AttachmentsField()
 
 
 class EscalateForm(VersionForm):
-    reason = _text_field(_("上报原因"), "上报原因", placeholder="本级为什么解决不了，需要上级做什么")
+    reason = _text_field(
+        _("上报原因"), "上报原因", max_length=NOTE_MAX, placeholder="本级为什么解决不了，需要上级做什么"
+    )
 
 
 class ReturnForm(VersionForm):
-    instructions = _text_field(_("退回意见"), "退回意见", placeholder="请下级怎么办理")
+    instructions = _text_field(_("退回意见"), "退回意见", max_length=NOTE_MAX, placeholder="请下级怎么办理")
 
 
 class HandoffForm(VersionForm):
-    body = forms.CharField(
-        label=_("主管部门"),
-        max_length=100,
-        error_messages={"required": "请填写主管部门", "max_length": "主管部门不能超过100字"},
+    body = limited_field(
+        _("主管部门"), "主管部门", HANDOFF_BODY_MAX, error_messages={"required": "请填写主管部门"}
     )
-    note = forms.CharField(
-        label=_("移交说明"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "移交说明不能超过2000字"},
+    note = limited_field(
+        _("移交说明"), "移交说明", NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class HandoffResponseForm(VersionForm):
-    response = _text_field(_("主管部门答复"), "主管部门答复")
+    response = _text_field(_("主管部门答复"), "主管部门答复", max_length=NOTE_MAX)
 
 
 class SolveForm(VersionForm):
-    solution = _text_field(_("办理结果"), "办理结果", placeholder="做了什么、结果如何")
+    solution = _text_field(
+        _("办理结果"), "办理结果", max_length=SOLUTION_MAX, placeholder="做了什么、结果如何"
+    )
     attachments = AttachmentsField()
+
+
+# Shorter than the model's labels: the form asks how the member asked.
+_CLOSING_LABELS = {
+    Request.FeedbackMethod.MEMBER: _("当面询问"),
+    Request.FeedbackMethod.CALLBACK: _("电话回访"),
+}
 
 
 class CloseForm(VersionForm, SatisfactionFields):
     method = forms.ChoiceField(
         label=_("评价方式"),
-        choices=[
-            (Request.FeedbackMethod.MEMBER, _("当面询问")),
-            (Request.FeedbackMethod.CALLBACK, _("电话回访")),
-        ],
+        choices=[(method, _CLOSING_LABELS[method]) for method in CLOSING_METHODS],
         widget=forms.RadioSelect,
         initial=Request.FeedbackMethod.MEMBER,
         error_messages={"required": "请选择评价方式", "invalid_choice": "请选择评价方式"},

@@ -228,10 +228,15 @@ def fileable_units(*, user: Any, limit: int) -> list[Unit] | None:
     return None if len(units) > limit else units
 
 
+def may_file_in(user: Any, unit: Unit) -> bool:
+    """Whether the filing page offers `unit`: an active community or grid where the user handles requests."""
+    return unit.is_active and unit.kind in FILING_KINDS and can_file(user, unit)
+
+
 def fileable_unit(*, user: Any, code: str) -> Unit | None:
     """One unit by code where the user may file; None when absent or not theirs."""
     unit = Unit.objects.select_related("parent").filter(code=code, is_active=True).first()
-    if unit is None or unit.kind not in FILING_KINDS or not can_file(user, unit):
+    if unit is None or not may_file_in(user, unit):
         return None
     return unit
 

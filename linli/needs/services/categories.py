@@ -11,7 +11,12 @@ from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 from linli.needs.models import RequestCategory, Urgency
-from linli.needs.services.requests import _text
+from linli.needs.services.requests import HANDOFF_BODY_MAX, _text, max_length
+
+CODE_MAX = max_length(RequestCategory, "code")
+NAME_MAX = max_length(RequestCategory, "name")
+DESCRIPTION_MAX = max_length(RequestCategory, "description")
+CODE_RULE = f"编码应为 2 至 {CODE_MAX} 位小写字母、数字或下划线，以字母开头"
 
 
 @transaction.atomic
@@ -33,15 +38,17 @@ def request_category_set(
     if actor is not None and not scope_for(actor).has_role(Role.DISTRICT_ADMIN):
         raise ServiceError("只有区级管理员可以修改诉求类别")
     code = (code or "").strip().lower()
-    if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):
-        raise ServiceError("编码应为 2 至 40 位小写字母、数字或下划线，以字母开头", field="code")
-    name = _text(name, field="name", what="类别名称", limit=50)
+    if not re.fullmatch(rf"[a-z][a-z0-9_]{{1,{CODE_MAX - 1}}}", code):
+        raise ServiceError(CODE_RULE, field="code")
+    name = _text(name, field="name", what="类别名称", limit=NAME_MAX)
     if default_urgency not in Urgency.values:
         raise ServiceError("紧急程度无效", field="default_urgency")
     if deadline_hours is not None and not 1 <= deadline_hours <= 24 * 30:
         raise ServiceError("每级办理时限应在 1 至 720 小时之间", field="deadline_hours")
-    handoff_body = _text(handoff_body, field="handoff_body", what="主管部门", required=False, limit=100)
-    description = _text(description, field="description", what="说明", required=False, limit=200)
+    handoff_body = _text(
+        handoff_body, field="handoff_body", what="主管部门", required=False, limit=HANDOFF_BODY_MAX
+    )
+    description = _text(description, field="description", what="说明", required=False, limit=DESCRIPTION_MAX)
     category, created = RequestCategory.objects.get_or_create(
         code=code, defaults={"name": name, "sort_order": (RequestCategory.objects.count() + 1) * 10}
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from linli.core.errors import ServiceError
 from linli.needs.models import Request, RequestEvent
-from linli.needs.services.requests import _event, _satisfaction, _text, _transition
+from linli.needs.services.requests import COMMENT_MAX, _event, _satisfaction, _text, _transition
 
 
 @transaction.atomic
@@ -21,7 +21,7 @@ def request_rate_by_link(*, token: str, satisfaction: Any, comment: str = "") ->
     if request is None:
         raise ServiceError("评价链接无效或已使用", field="token")
     score = _satisfaction(satisfaction)
-    comment = _text(comment, field="comment", what="评价意见", required=False, limit=500)
+    comment = _text(comment, field="comment", what="评价意见", required=False, limit=COMMENT_MAX)
     _transition(
         request,
         Request.State.SOLVED,

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,19 +36,46 @@ from linli.needs.models import (
     Urgency,
 )
 from linli.needs.selectors import ladder
+from linli.needs.selectors.categories import active_category
 from linli.needs.selectors.requests import can_act, can_close, handlers_of, may_note
 from linli.notify.services.notifications import notify
 from linli.org.models import Unit
-from linli.org.selectors.units import ReadOnlyAccess
+from linli.org.selectors.units import ReadOnlyAccess, get_unit_for_user
+from linli.registry.selectors.addresses import addresses_visible_to
+from linli.registry.selectors.residents import residents_visible_to
 
-TEXT_MAX = 2000
+
+def max_length(model: type[models.Model], name: str) -> int:
+    """The longest text a model field holds: the one declaration of a limit, which the forms, the API
+    schemas and the services read."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.max_length is not None, f"{model.__name__}.{name}"
+    return field.max_length
+
+
+TEXT_MAX = max_length(Request, "text")
+CALLER_NAME_MAX = max_length(Request, "caller_name")
+CALLER_PHONE_MAX = max_length(Request, "caller_phone")
+PLACE_TEXT_MAX = max_length(Request, "place_text")
+SOLUTION_MAX = max_length(Request, "solution")
+COMMENT_MAX = max_length(Request, "satisfaction_comment")
+# Notes, reasons, instructions and answers are the note of a timeline event.
+NOTE_MAX = max_length(RequestEvent, "note")
+# The outside body a request is handed to: a category's, or another one named by the holder.
+HANDOFF_BODY_MAX = max_length(RequestCategory, "handoff_body")
+ATTACHMENT_NAME_MAX = max_length(RequestAttachment, "name")
+# How a member records the resident's satisfaction (the link is the resident's own way).
+CLOSING_METHODS = (Request.FeedbackMethod.MEMBER, Request.FeedbackMethod.CALLBACK)
 ATTACHMENTS_MAX = 5
 ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 SYSTEM_NAME = "系统"
 
 
 class ChangedByOthers(ServiceError):
-    """The request changed since the caller read it (another person, or the deadline worker)."""
+    """The request changed since the caller read it (another person, or the deadline worker); the API
+    answers 409."""
+
+    status = 409
 
     def __init__(self) -> None:
         super().__init__("该诉求刚被他人处理过，请刷新后查看最新情况再操作", field="version")
@@ -59,12 +87,17 @@ def _name_of(actor: Any) -> str:
     return getattr(actor, "display_name", "") or actor.get_username()
 
 
-def _text(value: str, *, field: str, what: str, required: bool = True, limit: int = TEXT_MAX) -> str:
+def too_long(what: str, limit: int) -> str:
+    """The refusal of text longer than its limit, the same on pages, the API and Open311."""
+    return f"{what}不能超过{limit}字"
+
+
+def _text(value: str, *, field: str, what: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ServiceError(f"请填写{what}", field=field)
     if len(value) > limit:
-        raise ServiceError(f"{what}不能超过{limit}字", field=field)
+        raise ServiceError(too_long(what, limit), field=field)
     return value
 
 
@@ -115,10 +148,13 @@ def _attach(event: RequestEvent, files: Iterable[UploadedFile]) -> None:
         upload.seek(0)
         if not _looks_like(content_type, head):
             raise ServiceError(f"附件“{upload.name}”的内容与类型不符", field="attachments")
+        name = upload.name or "附件"
+        if len(name) > ATTACHMENT_NAME_MAX:
+            raise ServiceError(too_long(f"附件“{name}”的文件名", ATTACHMENT_NAME_MAX), field="attachments")
         RequestAttachment.objects.create(
             event=event,
             file=upload,
-            name=(upload.name or "附件")[-200:],
+            name=name,
             content_type=content_type,
             size=size,
         )
@@ -188,6 +224,86 @@ def _hold(request: Request, to: Unit, *, came_from: Unit | None, now: datetime.d
     RequestHold.objects.create(request=request, unit=to, from_unit=came_from, since=now)
 
 
+class FilingRefused(ServiceError):
+    """A filing names a category, address, resident or place that is unknown or not the filer's.
+
+    `reason` ("category", "address", "resident", "place") lets an entry point with its own wording
+    (Open311's error list) say it its way; the message is the API's and the pages'.
+    """
+
+    def __init__(self, message: str, *, field: str, reason: str) -> None:
+        super().__init__(message, field=field)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What a filing names, resolved: `request_file(**filing.refs(), ...)`."""
+
+    category: RequestCategory
+    # Where it arose: the unit named, else the address's grid (request_file prefers the address's).
+    unit: Unit
+    address: Any = None
+    resident: Any = None
+    key_person: Any = None
+
+    def refs(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "unit": self.unit,
+            "address": self.address,
+            "resident": self.resident,
+            "key_person": self.key_person,
+        }
+
+
+def filing_resolve(
+    *,
+    actor: Any,
+    category_code: str = "",
+    category_id: int | None = None,
+    unit: Unit | None = None,
+    unit_code: str = "",
+    address_id: int | None = None,
+    resident_id: int | None = None,
+    key_person: Any = None,
+) -> Filing:
+    """The one reading of what a filing names, for every entry point (the page, the API, Open311, the
+    public grid page): the active category by code or id, the address and the resident among those
+    `actor` sees, a key person's resident, address and unit, and the unit where the request arose
+    (an accessed unit, a code the actor sees — Http404 otherwise — or the address's grid).
+
+    Whether the actor may file there, the channel, the urgency (default: the category's) and the
+    texts are `request_file`'s to check.
+    """
+    if category_id is not None:
+        category = RequestCategory.objects.filter(pk=category_id, is_active=True).first()
+    else:
+        category = active_category(category_code)
+    if category is None:
+        raise FilingRefused("诉求类别无效或已停用", field="category", reason="category")
+    address = resident = None
+    if address_id is not None:
+        address = addresses_visible_to(user=actor).select_related("grid").filter(pk=address_id).first()
+        if address is None:
+            raise FilingRefused("该地址不在您的辖区", field="address", reason="address")
+    if resident_id is not None:
+        resident = residents_visible_to(user=actor).filter(pk=resident_id).first()
+        if resident is None:
+            raise FilingRefused("该居民不在您的辖区", field="resident", reason="resident")
+    if key_person is not None:
+        resident = key_person.resident
+        address = resident.address
+        unit = Unit.objects.filter(path=key_person.unit_path).first()
+    elif unit_code:
+        unit = get_unit_for_user(actor, unit_code)
+    if unit is None and address is not None:
+        unit = address.grid
+    if unit is None:
+        raise FilingRefused("请选择诉求所在的网格或社区", field="unit", reason="place")
+    return Filing(category=category, unit=unit, address=address, resident=resident, key_person=key_person)
+
+
 @transaction.atomic
 def request_file(
     *,
@@ -224,10 +340,14 @@ def request_file(
     urgency = urgency or category.default_urgency
     if urgency not in Urgency.values:
         raise ServiceError("紧急程度无效", field="urgency")
-    text = _text(text, field="text", what="诉求内容")
-    caller_name = _text(caller_name, field="caller_name", what="诉求人姓名", required=False, limit=50)
-    place_text = _text(place_text, field="place_text", what="地点说明", required=False, limit=200)
+    text = _text(text, field="text", what="诉求内容", limit=TEXT_MAX)
+    caller_name = _text(
+        caller_name, field="caller_name", what="诉求人姓名", required=False, limit=CALLER_NAME_MAX
+    )
+    place_text = _text(place_text, field="place_text", what="地点说明", required=False, limit=PLACE_TEXT_MAX)
     phone = ""
+    if len(caller_phone.strip()) > CALLER_PHONE_MAX:
+        raise ServiceError(too_long("诉求人电话", CALLER_PHONE_MAX), field="caller_phone")
     if caller_phone.strip():
         try:
             phone = normalise_phone(caller_phone).display
@@ -326,7 +446,7 @@ def request_note(
         raise ServiceError("该诉求已办结，不能再补充说明", field="note")
     if not may_note(actor, request):
         raise ReadOnlyAccess
-    note = _text(note, field="note", what="说明")
+    note = _text(note, field="note", what="说明", limit=NOTE_MAX)
     event = _event(request, RequestEvent.Kind.NOTE, actor, unit=request.holder, note=note)
     _attach(event, attachments)
     return event
@@ -337,7 +457,7 @@ def request_escalate(*, actor: Any, request: Request, version: int, reason: str)
     """Pass the request one level up the ladder, with the reason the holder cannot solve it."""
     request = _reload(request, version)
     _require_act(actor, request)
-    reason = _text(reason, field="reason", what="上报原因")
+    reason = _text(reason, field="reason", what="上报原因", limit=NOTE_MAX)
     to = ladder.next_holder(holder=request.holder, unit_path=request.unit_path)
     if to is None:
         raise ServiceError("已到区级，无法再上报；请移交主管部门办理", field="reason")
@@ -357,7 +477,7 @@ def request_return(*, actor: Any, request: Request, version: int, instructions: 
     """Send the request back to the unit that escalated it, with instructions."""
     request = _reload(request, version)
     _require_act(actor, request)
-    instructions = _text(instructions, field="instructions", what="退回意见")
+    instructions = _text(instructions, field="instructions", what="退回意见", limit=NOTE_MAX)
     hold = RequestHold.objects.filter(request=request, until__isnull=True).select_related("from_unit").first()
     if hold is None or hold.from_unit is None:
         raise ServiceError("该诉求由本单位登记，没有可退回的下级", field="instructions")
@@ -376,8 +496,8 @@ def request_handoff(*, actor: Any, request: Request, version: int, body: str = "
     """Record that the request was handed to an outside competent body (市场监管局、卫健委 …)."""
     request = _reload(request, version)
     _require_act(actor, request)
-    body = _text(body or request.category.handoff_body, field="body", what="主管部门", limit=100)
-    note = _text(note, field="note", what="移交说明", required=False)
+    body = _text(body or request.category.handoff_body, field="body", what="主管部门", limit=HANDOFF_BODY_MAX)
+    note = _text(note, field="note", what="移交说明", required=False, limit=NOTE_MAX)
     _transition(request, Request.State.OPEN)
     _event(request, RequestEvent.Kind.HANDOFF, actor, unit=request.holder, note=note, data={"body": body})
     return request
@@ -391,7 +511,7 @@ def request_handoff_response(*, actor: Any, request: Request, version: int, resp
     handoff = request.events.filter(kind=RequestEvent.Kind.HANDOFF).order_by("-id").first()
     if handoff is None:
         raise ServiceError("该诉求尚未移交主管部门", field="response")
-    response = _text(response, field="response", what="主管部门答复")
+    response = _text(response, field="response", what="主管部门答复", limit=NOTE_MAX)
     _transition(request, Request.State.OPEN)
     _event(
         request,
@@ -411,7 +531,7 @@ def request_solve(
     """The holder solved it (就地解决, or after escalation): what was done; then it waits for its rating."""
     request = _reload(request, version)
     _require_act(actor, request)
-    solution = _text(solution, field="solution", what="办理结果")
+    solution = _text(solution, field="solution", what="办理结果", limit=SOLUTION_MAX)
     now = timezone.now()
     _transition(
         request,
@@ -459,12 +579,12 @@ def request_close(
         raise ServiceError("只有已解决的诉求才能回访办结", field="state")
     if not can_close(actor, request):
         raise ReadOnlyAccess
-    if method not in (Request.FeedbackMethod.MEMBER, Request.FeedbackMethod.CALLBACK):
+    if method not in CLOSING_METHODS:
         raise ServiceError("请选择评价方式", field="method")
     if method == Request.FeedbackMethod.CALLBACK and request.solved_by_id == actor.pk:
         raise ServiceError("电话回访须由办理人以外的人员进行", field="method")
     score = _satisfaction(satisfaction)
-    comment = _text(comment, field="comment", what="评价意见", required=False, limit=500)
+    comment = _text(comment, field="comment", what="评价意见", required=False, limit=COMMENT_MAX)
     now = timezone.now()
     _transition(
         request,

@@ -12,11 +12,14 @@ from linli.core import paths
 from linli.core.errors import ServiceError
 from linli.needs.models import Request, RequestEvent
 from linli.needs.selectors.typical_cases import political_district_paths
-from linli.needs.services.requests import _event, _reload, _text, _transition
+from linli.needs.services.requests import _event, _reload, _text, _transition, max_length
 from linli.org.selectors.units import ReadOnlyAccess
 
 _ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
+
+TITLE_MAX = max_length(Request, "typical_title")
+WRITEUP_MAX = max_length(Request, "typical_writeup")
 
 
 @transaction.atomic
@@ -30,8 +33,8 @@ def request_mark_typical(*, actor: Any, request: Request, title: str, writeup: s
         raise ReadOnlyAccess
     if request.state not in (Request.State.SOLVED, Request.State.CLOSED):
         raise ServiceError("只有已解决的诉求才能列为典型案例", field="state")
-    title = _text(title, field="title", what="案例标题", limit=100)
-    writeup = _text(writeup, field="writeup", what="案例材料")
+    title = _text(title, field="title", what="案例标题", limit=TITLE_MAX)
+    writeup = _text(writeup, field="writeup", what="案例材料", limit=WRITEUP_MAX)
     for field, value in (("title", title), ("writeup", writeup)):
         if _ID_NUMBER.search(value) or _PHONE.search(value):
             raise ServiceError("案例材料中不能出现身份证号或电话号码", field=field)

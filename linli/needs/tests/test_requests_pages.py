@@ -869,3 +869,58 @@ def test_a_touqiao_request_climbs_to_jingzhen_through_the_pages(client_for):
     assert "退回头桥派出所" in body
     assert "139****5678" in body
     assert client_for("zhian").get(f"/requests/{request.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "what", "limit", "open311_name"),
+    [
+        ("text", "诉求内容", 2000, "description"),
+        ("caller_name", "诉求人姓名", 50, "last_name"),
+        ("caller_phone", "诉求人电话", 30, "phone"),
+        ("place_text", "地点说明", 200, "address_string"),
+    ],
+)
+def test_too_long_text_is_refused_alike_by_the_page_the_api_open311_and_the_service(
+    client_for, api_for, persona, field, what, limit, open311_name
+):
+    import json
+
+    from linli.accounts.services.api_tokens import api_token_issue
+    from linli.core.errors import ServiceError
+
+    message = f"{what}不能超过{limit}字"
+    value = ("1" if field == "caller_phone" else "长") * (limit + 1)
+    page = client_for("grid-nq").post("/requests/new/", _new_request(**{field: value}))
+    assert page.status_code == 400 and message in _body(page)
+    body = {
+        "category": "errands",
+        "channel": "visit",
+        "text": "水管漏水",
+        "unit": NQ_GRID,
+        "caller_phone": "13912345678",
+    }
+    api = api_for("grid-nq").post(
+        "/api/v1/requests", json.dumps({**body, field: value}), content_type="application/json"
+    )
+    assert api.status_code == 422, api.content.decode()
+    assert api.json() == {"detail": message, "errors": [{"loc": ["body", field], "msg": message}]}
+    form = {
+        "api_key": api_token_issue(user=persona("grid-nq")),
+        "service_code": "errands",
+        "description": "水管漏水",
+        "attribute[grid]": NQ_GRID,
+        "phone": "13912345678",
+        open311_name: value,
+    }
+    open311 = Client().post("/open311/v2/requests.json", form)
+    assert (open311.status_code, open311.json()) == (400, [{"code": 400, "description": message}])
+    service = {"text": "水管漏水", "caller_name": "", "caller_phone": "13912345678", "place_text": ""}
+    with pytest.raises(ServiceError, match=message):
+        request_file(
+            actor=persona("grid-nq"),
+            category=RequestCategory.objects.get(code="errands"),
+            channel=Channel.VISIT,
+            unit=Unit.objects.get(path=NQ_GRID),
+            **{**service, field: value},
+        )
+    assert not Request.objects.exists()

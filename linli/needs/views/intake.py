@@ -16,7 +16,7 @@ from linli.needs.selectors.categories import active_categories
 from linli.needs.selectors.intake import public_grid
 from linli.needs.selectors.units import community_of
 from linli.needs.services.intake import IntakeRefused, challenge_check, challenge_new, filing_admitted
-from linli.needs.services.requests import request_file
+from linli.needs.services.requests import filing_resolve, request_file
 from linli.needs.views.ratings import _private
 
 
@@ -38,12 +38,12 @@ def grid_ask(request: HttpRequest, code: str) -> HttpResponse:
             # The hourly slot and the question are claimed in the filing's transaction (given back if
             # it fails), so that concurrent filings cannot pass the limit or reuse one answer.
             with filing_admitted(address=address, nonce=nonce):
+                filing = filing_resolve(actor=None, category_id=data["category"], unit=grid)
                 filed = request_file(
                     actor=None,
-                    category=data["category"],
                     channel=Channel.PUBLIC,
                     text=data["text"],
-                    unit=grid,
+                    **filing.refs(),
                     caller_name=data["caller_name"],
                     caller_phone=data["caller_phone"],
                     place_text=data["place_text"],

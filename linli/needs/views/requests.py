@@ -52,12 +52,13 @@ from linli.needs.selectors.requests import (
     get_request_for_user,
     handling_unit_paths,
     may_file_anywhere,
+    may_file_in,
     request_queue,
     request_timeline,
 )
-from linli.needs.selectors.units import unit_at
 from linli.needs.services.requests import (
     ChangedByOthers,
+    filing_resolve,
     request_accept,
     request_close,
     request_escalate,
@@ -177,28 +178,31 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if key_person is not None:
-            unit = unit_at(key_person.unit_path)
+        try:
+            filing = filing_resolve(
+                actor=user,
+                category_id=data["category"],
+                key_person=key_person,
+                unit_code="" if key_person is not None else data["unit"],
+            )
+            if key_person is None and not may_file_in(user, filing.unit):
+                raise Http404
+        except Http404:
+            form.add_error("unit", "请选择您辖区内的网格或社区")
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            unit = fileable_unit(user=user, code=data["unit"])
-            if unit is None:
-                form.add_error("unit", "请选择您辖区内的网格或社区")
-        if unit is not None:
             try:
                 filed = request_file(
                     actor=user,
-                    category=data["category"],
                     channel=data["channel"],
                     urgency=data["urgency"],
                     text=data["text"],
-                    unit=unit,
-                    resident=key_person.resident if key_person is not None else None,
-                    address=key_person.resident.address if key_person is not None else None,
-                    key_person=key_person,
                     caller_name=data.get("caller_name", ""),
                     caller_phone=data.get("caller_phone", ""),
                     place_text=data["place_text"],
                     attachments=data["attachments"],
+                    **filing.refs(),
                 )
             except ServiceError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
