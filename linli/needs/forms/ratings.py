@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.needs.services.requests import COMMENT_MAX, too_long
+from linli.core.limits import too_long
+from linli.needs.services.requests import COMMENT_MAX
 
 SATISFACTION_CHOICES = [
     ("5", _("很满意")),
@@ -29,7 +30,7 @@ class SatisfactionFields(forms.Form):
         max_length=COMMENT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": too_long("评价意见", COMMENT_MAX)},
+        error_messages={"max_length": too_long(COMMENT_MAX, "评价意见")},
     )
 
 

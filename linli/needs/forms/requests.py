@@ -15,6 +15,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.limits import too_long
 from linli.needs.forms.ratings import SatisfactionFields
 from linli.needs.models import Channel, Request, RequestCategory, Urgency
 from linli.needs.services.requests import (
@@ -27,7 +28,6 @@ from linli.needs.services.requests import (
     PLACE_TEXT_MAX,
     SOLUTION_MAX,
     TEXT_MAX,
-    too_long,
 )
 from linli.org.models import Unit
 
@@ -66,13 +66,13 @@ def _text_field(label: Any, what: str, *, max_length: int, rows: int = 3, **attr
         label=label,
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows, **attrs}),
-        error_messages={"required": f"请填写{what}", "max_length": too_long(what, max_length)},
+        error_messages={"required": f"请填写{what}", "max_length": too_long(max_length, what)},
     )
 
 
 def limited_field(label: Any, what: str, max_length: int, **kwargs: Any) -> Any:
     """A one-line text field refusing what the service refuses, with the service's message."""
-    kwargs.setdefault("error_messages", {})["max_length"] = too_long(what, max_length)
+    kwargs.setdefault("error_messages", {})["max_length"] = too_long(max_length, what)
     return forms.CharField(label=label, max_length=max_length, **kwargs)
 
 

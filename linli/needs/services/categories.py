@@ -10,12 +10,13 @@ from django.db import transaction
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
+from linli.core.limits import text_limit
 from linli.needs.models import RequestCategory, Urgency
-from linli.needs.services.requests import HANDOFF_BODY_MAX, _text, max_length
+from linli.needs.services.requests import HANDOFF_BODY_MAX, _text
 
-CODE_MAX = max_length(RequestCategory, "code")
-NAME_MAX = max_length(RequestCategory, "name")
-DESCRIPTION_MAX = max_length(RequestCategory, "description")
+CODE_MAX = text_limit(RequestCategory, "code")
+NAME_MAX = text_limit(RequestCategory, "name")
+DESCRIPTION_MAX = text_limit(RequestCategory, "description")
 CODE_RULE = f"编码应为 2 至 {CODE_MAX} 位小写字母、数字或下划线，以字母开头"
 
 

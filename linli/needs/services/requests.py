@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
+from linli.core.limits import text_limit, too_long
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.needs.models import (
     Channel,
@@ -44,26 +45,17 @@ from linli.org.selectors.units import ReadOnlyAccess, get_unit_for_user
 from linli.registry.selectors.addresses import addresses_visible_to
 from linli.registry.selectors.residents import residents_visible_to
 
-
-def max_length(model: type[models.Model], name: str) -> int:
-    """The longest text a model field holds: the one declaration of a limit, which the forms, the API
-    schemas and the services read."""
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.max_length is not None, f"{model.__name__}.{name}"
-    return field.max_length
-
-
-TEXT_MAX = max_length(Request, "text")
-CALLER_NAME_MAX = max_length(Request, "caller_name")
-CALLER_PHONE_MAX = max_length(Request, "caller_phone")
-PLACE_TEXT_MAX = max_length(Request, "place_text")
-SOLUTION_MAX = max_length(Request, "solution")
-COMMENT_MAX = max_length(Request, "satisfaction_comment")
+TEXT_MAX = text_limit(Request, "text")
+CALLER_NAME_MAX = text_limit(Request, "caller_name")
+CALLER_PHONE_MAX = text_limit(Request, "caller_phone")
+PLACE_TEXT_MAX = text_limit(Request, "place_text")
+SOLUTION_MAX = text_limit(Request, "solution")
+COMMENT_MAX = text_limit(Request, "satisfaction_comment")
 # Notes, reasons, instructions and answers are the note of a timeline event.
-NOTE_MAX = max_length(RequestEvent, "note")
+NOTE_MAX = text_limit(RequestEvent, "note")
 # The outside body a request is handed to: a category's, or another one named by the holder.
-HANDOFF_BODY_MAX = max_length(RequestCategory, "handoff_body")
-ATTACHMENT_NAME_MAX = max_length(RequestAttachment, "name")
+HANDOFF_BODY_MAX = text_limit(RequestCategory, "handoff_body")
+ATTACHMENT_NAME_MAX = text_limit(RequestAttachment, "name")
 # How a member records the resident's satisfaction (the link is the resident's own way).
 CLOSING_METHODS = (Request.FeedbackMethod.MEMBER, Request.FeedbackMethod.CALLBACK)
 ATTACHMENTS_MAX = 5
@@ -87,17 +79,12 @@ def _name_of(actor: Any) -> str:
     return getattr(actor, "display_name", "") or actor.get_username()
 
 
-def too_long(what: str, limit: int) -> str:
-    """The refusal of text longer than its limit, the same on pages, the API and Open311."""
-    return f"{what}不能超过{limit}字"
-
-
 def _text(value: str, *, field: str, what: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ServiceError(f"请填写{what}", field=field)
     if len(value) > limit:
-        raise ServiceError(too_long(what, limit), field=field)
+        raise ServiceError(too_long(limit, what), field=field)
     return value
 
 
@@ -150,7 +137,7 @@ def _attach(event: RequestEvent, files: Iterable[UploadedFile]) -> None:
             raise ServiceError(f"附件“{upload.name}”的内容与类型不符", field="attachments")
         name = upload.name or "附件"
         if len(name) > ATTACHMENT_NAME_MAX:
-            raise ServiceError(too_long(f"附件“{name}”的文件名", ATTACHMENT_NAME_MAX), field="attachments")
+            raise ServiceError(too_long(ATTACHMENT_NAME_MAX, f"附件“{name}”的文件名"), field="attachments")
         RequestAttachment.objects.create(
             event=event,
             file=upload,
@@ -347,7 +334,7 @@ def request_file(
     place_text = _text(place_text, field="place_text", what="地点说明", required=False, limit=PLACE_TEXT_MAX)
     phone = ""
     if len(caller_phone.strip()) > CALLER_PHONE_MAX:
-        raise ServiceError(too_long("诉求人电话", CALLER_PHONE_MAX), field="caller_phone")
+        raise ServiceError(too_long(CALLER_PHONE_MAX, "诉求人电话"), field="caller_phone")
     if caller_phone.strip():
         try:
             phone = normalise_phone(caller_phone).display

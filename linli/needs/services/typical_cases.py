@@ -10,16 +10,17 @@ from django.utils import timezone
 
 from linli.core import paths
 from linli.core.errors import ServiceError
+from linli.core.limits import text_limit
 from linli.needs.models import Request, RequestEvent
 from linli.needs.selectors.typical_cases import political_district_paths
-from linli.needs.services.requests import _event, _reload, _text, _transition, max_length
+from linli.needs.services.requests import _event, _reload, _text, _transition
 from linli.org.selectors.units import ReadOnlyAccess
 
 _ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
 
-TITLE_MAX = max_length(Request, "typical_title")
-WRITEUP_MAX = max_length(Request, "typical_writeup")
+TITLE_MAX = text_limit(Request, "typical_title")
+WRITEUP_MAX = text_limit(Request, "typical_writeup")
 
 
 @transaction.atomic

@@ -224,7 +224,7 @@ def test_a_stale_version_is_409_and_nothing_is_written(api_for):
         ({"version": "abc"}, "版本号应为正整数"),
         ({"version": 0}, "版本号应为正整数"),
         ({"version": 1, "reason": "  "}, "请填写上报原因"),
-        ({"version": 1, "reason": "长" * 2001}, "上报原因不能超过2000字"),
+        ({"version": 1, "reason": "长" * 2001}, "上报原因最多 2000 字"),
     ],
 )
 def test_bad_steps_get_chinese_errors(api_for, body, message):

@@ -888,7 +888,7 @@ def test_too_long_text_is_refused_alike_by_the_page_the_api_open311_and_the_serv
     from linli.accounts.services.api_tokens import api_token_issue
     from linli.core.errors import ServiceError
 
-    message = f"{what}不能超过{limit}字"
+    message = f"{what}最多 {limit} 字"
     value = ("1" if field == "caller_phone" else "长") * (limit + 1)
     page = client_for("grid-nq").post("/requests/new/", _new_request(**{field: value}))
     assert page.status_code == 400 and message in _body(page)
