@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from linli.api.choices import choice_schema
 from linli.api.paging import Page, Paging, page_of
 from linli.audit.services.reads import audit_read, search_terms
+from linli.core.limits import max_length
 from linli.core.masking import age_of, mask_id_number, mask_phone
 from linli.lib.idcard import IdNumberError, parse_id_number
 from linli.registry.models import Resident
@@ -30,16 +31,13 @@ def _nfkc(value: str) -> str:
 
 
 class _NameAndPhone(Schema):
-    name: str = ""
+    name: str = Field("", max_length=max_length(Resident, "name"))
     phone_last4: str = ""
 
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = _nfkc(value).replace(" ", "")
-        if len(value) > 50:
-            raise PydanticCustomError("name", "姓名最多 50 字")
-        return value
+        return _nfkc(value).replace(" ", "")
 
     @field_validator("phone_last4")
     @classmethod

@@ -20,6 +20,7 @@ from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
+from linli.core.limits import max_length, too_long
 from linli.lib.address import AddressParts, parse_address
 from linli.org.models import Unit
 from linli.registry.models import Address, AddressReview, Resident
@@ -118,8 +119,11 @@ def address_register(*, actor: Any, grid: Unit, text: str) -> Address:
 def resident_attach_address(*, actor: Any, resident: Resident, text: str) -> AddressReview | None:
     """Attach the resident to the standard address `text` names; queue the text for review if none does."""
     require_capability(actor, Capability.MANAGE_REGISTRY, resident.unit_path)
+    limit = max_length(Resident, "reported_address")
+    if len(text) > limit:
+        raise ServiceError(too_long(limit), field="text")
     match = AddressIndex(resident.unit_path).match(text)
-    resident.reported_address = text[:255]
+    resident.reported_address = text
     if match.matched:
         resident.address_id = match.address_id
         resident.is_complete = resident.basic_info_complete()
@@ -130,7 +134,7 @@ def resident_attach_address(*, actor: Any, resident: Resident, text: str) -> Add
         return None
     resident.save(update_fields=["reported_address", "updated_at"])
     return AddressReview.objects.create(
-        raw_text=text[:255],
+        raw_text=text,
         parsed_key=match.parts.key(),
         not_understood=match.parts.rest[:255],
         unit_path=resident.unit_path,

@@ -15,12 +15,13 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import require_capability
 from linli.core import paths
+from linli.core.limits import max_length, too_long
 from linli.lib.address import parse_address
 from linli.lib.credit_code import CreditCodeError, normalise_credit_code
 from linli.lib.phone import PhoneError, normalise_phone
@@ -96,6 +97,15 @@ def _phone(value: str, label: str) -> str:
         return normalise_phone(value).number
     except PhoneError as exc:
         raise _RowInvalid(label, exc.message) from None
+
+
+def _text(cells: dict[str, str], column: str, labels: dict[str, str], model: type[Model]) -> str:
+    """A free-text cell, refused (not cut short) when longer than its table column allows."""
+    value = cells.get(column, "")
+    limit = max_length(model, column)
+    if len(value) > limit:
+        raise _RowInvalid(labels[column], too_long(limit))
+    return value
 
 
 def _choice(value: str, choices: dict[str, str], label: str, default: str | None = None) -> str:
@@ -247,7 +257,7 @@ def _validate_housing(context: _Context, cells: dict[str, str]) -> _HousingRecor
         tenants = int(tenants_text)
     values = {
         "usage": usage,
-        "owner_name": cells.get("owner_name", "")[:50],
+        "owner_name": _text(cells, "owner_name", labels, Housing),
         "owner_phone": _phone(cells.get("owner_phone", ""), labels["owner_phone"]),
         "tenant_count": tenants,
         "unit_path": address.unit_path,
@@ -331,8 +341,7 @@ def _validate_business(context: _Context, cells: dict[str, str]) -> _BusinessRec
     name = cells.get("name", "")
     if not name:
         raise _RowInvalid(labels["name"], "单位名称不能为空")
-    if len(name) > 100:
-        raise _RowInvalid(labels["name"], "单位名称过长（最多 100 字）")
+    name = _text(cells, "name", labels, Business)
     code = None
     if cells.get("credit_code"):
         try:
@@ -353,7 +362,7 @@ def _validate_business(context: _Context, cells: dict[str, str]) -> _BusinessRec
         ),
         "address": address,
         "unit_path": unit_path,
-        "contact_name": cells.get("contact_name", "")[:50],
+        "contact_name": _text(cells, "contact_name", labels, Business),
         "contact_phone": _phone(cells.get("contact_phone", ""), labels["contact_phone"]),
     }
     return _BusinessRecord(code, name, values)
