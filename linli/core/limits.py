@@ -7,6 +7,9 @@ table reads the same whichever way it came in; nothing is cut short silently.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 
@@ -21,3 +24,25 @@ def max_length(model: type[Model], field: str) -> int:
 def too_long(limit: int) -> str:
     """The refusal of a text longer than `limit` characters."""
     return f"不能超过 {limit} 个字"
+
+
+def form_limit(model: type[Model], field: str) -> dict[str, Any]:
+    """A page form's text field arguments for `model.field`: its limit and the refusal's words.
+
+    `forms.CharField(label=..., **form_limit(SupportPoint, "name"))`."""
+    limit = max_length(model, field)
+    return {"max_length": limit, "error_messages": {"max_length": too_long(limit)}}
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The messages of a model's `full_clean` for a service's refusal; a text too long for its column
+    is refused in the words of `too_long`, as the form and the API refuse it."""
+    errors = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+    messages = []
+    for field_errors in errors:
+        for error in field_errors:
+            if error.code == "max_length" and error.params:
+                messages.append(too_long(int(error.params["limit_value"])))
+            else:
+                messages.extend(error.messages)
+    return "；".join(messages)
