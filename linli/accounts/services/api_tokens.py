@@ -16,6 +16,7 @@ from linli.accounts.models import ApiToken, User
 from linli.accounts.services.users import _require_security_over
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
+from linli.core.limits import max_length, too_long
 
 
 def _hash_token(raw: str) -> str:
@@ -26,11 +27,15 @@ def _hash_token(raw: str) -> str:
 def api_token_issue(*, user: User, label: str = "", session_key: str = "") -> str:
     """A new bearer token for an authenticated user; returned once, stored only as a hash. A token made
     from a web session (`session_key`) is revoked when that session signs out."""
+    label = label.strip()
+    limit = max_length(ApiToken, "label")
+    if len(label) > limit:
+        raise ServiceError(too_long(limit), field="label")
     raw = "ll_" + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         key_hash=_hash_token(raw),
-        label=label.strip()[:50],
+        label=label,
         session_key=session_key,
         expires_at=timezone.now() + timedelta(days=settings.LINLI_API_TOKEN_DAYS),
     )

@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from linli.accounts.models import ApiToken
+from linli.accounts.models import ApiToken, User
+from linli.accounts.services.api_tokens import api_token_issue
 from linli.audit.models import AuditEvent
 from linli.conftest import DEMO_PASSWORD
+from linli.core.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,20 @@ def test_a_security_admin_revokes_every_token_of_an_account_in_the_district(clie
         .status_code
         == 404
     )
+
+
+def test_a_device_label_too_long_is_refused_in_the_same_words_everywhere(client_for):
+    # One limit (ApiToken.label's max_length), one message, and no label cut short.
+    label = "终" * 51
+    api = Client().post(
+        "/api/v1/auth/token",
+        {"username": "grid-nq", "password": DEMO_PASSWORD, "label": label},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["msg"] == "不能超过 50 个字"
+    page = client_for("grid-nq").post("/account/tokens/", {"label": label}).content.decode()
+    assert "不能超过 50 个字" in page
+    with pytest.raises(ServiceError, match="不能超过 50 个字"):
+        api_token_issue(user=User.objects.get(username="grid-nq"), label=label)
+    assert not ApiToken.objects.filter(user__username="grid-nq").exists()

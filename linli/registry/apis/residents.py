@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import field_validator, model_validator
+from pydantic import StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from linli.api.choices import choice_schema
@@ -25,13 +25,16 @@ from linli.registry.selectors.residents import (
 
 router = Router(tags=["一标三实"])
 
+# Stripped, then held to the table's limit, as the page's form does.
+_NAME = StringConstraints(strip_whitespace=True, max_length=max_length(Resident, "name"))
+
 
 def _nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
 class _NameAndPhone(Schema):
-    name: str = Field("", max_length=max_length(Resident, "name"))
+    name: Annotated[str, _NAME] = ""
     phone_last4: str = ""
 
     @field_validator("name")
