@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.models import ApiToken, User
-from linli.accounts.services.users import _require_security_over
+from linli.accounts.services.users import _require_reason, _require_security_over
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 from linli.core.limits import max_length, too_long
@@ -90,8 +90,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
 def api_tokens_revoke_all(*, actor: Any, user: User, reason: str) -> int:
     """Revoke every token of the user (a security administrator, e.g. for a lost terminal)."""
     _require_security_over(actor, user)
-    if not reason.strip():
-        raise ServiceError("请填写原因", field="reason")
+    _require_reason(reason)
     count = _revoke_tokens(ApiToken.objects.filter(user=user))
     audit_record(actor=actor, action="api_token.revoke_all", obj=user, reason=reason, detail={"count": count})
     return count

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from linli.accounts.models import ApiToken, User
-from linli.accounts.services.api_tokens import api_token_issue
+from linli.accounts.services.api_tokens import api_token_issue, api_tokens_revoke_all
 from linli.audit.models import AuditEvent
 from linli.conftest import DEMO_PASSWORD
 from linli.core.errors import ServiceError
@@ -108,3 +108,18 @@ def test_a_device_label_too_long_is_refused_in_the_same_words_everywhere(client_
     with pytest.raises(ServiceError, match="不能超过 50 个字"):
         api_token_issue(user=User.objects.get(username="grid-nq"), label=label)
     assert not ApiToken.objects.filter(user__username="grid-nq").exists()
+
+
+def test_an_administrators_reason_too_long_is_refused_in_the_same_words_by_page_and_service(client_for):
+    security = client_for("secadmin")
+    reason = "丢" * 201
+    data = {"action": "revoke_tokens", "reason": reason}
+    response = security.post("/account/security/grid-nq/", data, follow=True)
+    assert "不能超过 200 个字" in response.content.decode()
+    with pytest.raises(ServiceError, match="不能超过 200 个字"):
+        api_tokens_revoke_all(
+            actor=User.objects.get(username="secadmin"),
+            user=User.objects.get(username="grid-nq"),
+            reason=reason,
+        )
+    assert not AuditEvent.objects.filter(action="api_token.revoke_all").exists()
