@@ -47,8 +47,30 @@ def _district_code(path: str) -> str:
     return path.split(paths.SEPARATOR)[0]
 
 
-def _display(parts: AddressParts) -> str:
+def address_display(parts: AddressParts) -> str:
+    """The standard address as it is shown (`Address.full_text`)."""
     return "".join((parts.road, parts.lane, parts.number, parts.building, parts.unit, parts.room))
+
+
+def address_too_long(parts: AddressParts) -> str | None:
+    """Why a parsed address does not fit its table's columns, or None: each part is held to its column's
+    limit, in the words every text limit is refused in."""
+    columns = {
+        "locality": parts.road,
+        "lane": parts.lane,
+        "number": parts.number,
+        "building": parts.building,
+        "unit_no": parts.unit,
+        "room": parts.room,
+        "full_text": address_display(parts),
+        "key": parts.key(),
+    }
+    for column, value in columns.items():
+        limit = max_length(Address, column)
+        if len(value) > limit:
+            field = Address._meta.get_field(column)
+            return f"{getattr(field, 'verbose_name', column)}{too_long(limit)}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,8 @@ def address_register(*, actor: Any, grid: Unit, text: str) -> Address:
         raise ServiceError(f"地址中有无法识别的部分：“{parts.rest}”", field="text")
     if not parts.road or not (parts.number or parts.lane or parts.building):
         raise ServiceError("标准地址至少要有路/村名和门牌号", field="text")
+    if (refusal := address_too_long(parts)) is not None:
+        raise ServiceError(refusal, field="text")
     key = parts.key()
     existing = Address.objects.filter(station_path=station, key=key).first()
     if existing is not None:
@@ -109,7 +133,7 @@ def address_register(*, actor: Any, grid: Unit, text: str) -> Address:
         building=parts.building,
         unit_no=parts.unit,
         room=parts.room,
-        full_text=_display(parts),
+        full_text=address_display(parts),
     )
     audit_record(actor=actor, action="address.create", obj=address, unit_path=grid.path)
     return address

@@ -27,7 +27,14 @@ from linli.lib.credit_code import CreditCodeError, normalise_credit_code
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.org.models import Unit
 from linli.registry.models import Address, Business, Housing
-from linli.registry.services.addresses import DISTRICT_PREFIXES, AddressIndex, address_code, station_path_of
+from linli.registry.services.addresses import (
+    DISTRICT_PREFIXES,
+    AddressIndex,
+    address_code,
+    address_display,
+    address_too_long,
+    station_path_of,
+)
 from linli.registry.services.imports.report import ImportFileError, ImportReport, RowError
 from linli.registry.services.imports.scope import audit_import, audit_refused, import_roots, is_within_any
 from linli.registry.services.imports.tables import map_columns, read_table
@@ -154,6 +161,8 @@ def _validate_address(context: _Context, cells: dict[str, str]) -> _AddressRecor
         raise _RowInvalid(label, f"地址中有无法识别的部分：“{parts.rest}”")
     if not parts.road or not (parts.number or parts.lane or parts.building):
         raise _RowInvalid(label, "标准地址至少要有路/村名和门牌号")
+    if (refusal := address_too_long(parts)) is not None:
+        raise _RowInvalid(label, refusal)
     return _AddressRecord(0, grid, station_path_of(grid.path), parts.key(), parts)
 
 
@@ -201,7 +210,7 @@ def _write_addresses(
                     building=p.building,
                     unit_no=p.unit,
                     room=p.room,
-                    full_text="".join((p.road, p.lane, p.number, p.building, p.unit, p.room)),
+                    full_text=address_display(p),
                 )
             )
             touched[r.grid.path]["created"] += 1
