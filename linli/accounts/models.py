@@ -169,6 +169,10 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+# The reason an administrator gives for acting on an account (unlock, reset, revoke …), for the audit log.
+ADMIN_REASON_MAX_LENGTH = 200
+
+
 class Membership(models.Model):
     """A user holds a role on a unit and, through it, on everything under that unit."""
 

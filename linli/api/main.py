@@ -50,7 +50,7 @@ _MESSAGES = {
     "datetime_type": "时间格式应为 ISO 8601，如 2026-11-23T09:30:00+08:00",
     "datetime_parsing": "时间格式应为 ISO 8601，如 2026-11-23T09:30:00+08:00",
     "datetime_from_date_parsing": "时间格式应为 ISO 8601，如 2026-11-23T09:30:00+08:00",
-    "string_too_long": "不能超过 {max_length} 个字",
+    "string_too_long": "最多 {max_length} 字",
     "string_too_short": "不能少于 {min_length} 个字",
     "too_long": "最多 {max_length} 项",
     "too_short": "至少 {min_length} 项",

@@ -46,6 +46,6 @@ def text_limits(model: type[Model], *fields: str, **renamed: str) -> Any:
 def choices_of(choices: type[TextChoices]) -> WithJsonSchema:
     """The schema of a text field whose values are a model's choices: an enum written in the field, so
     that choices of the same class name (`Contact.Kind`, `Sweep.Kind`) never share one component. Use as
-    `kind: Annotated[str, choices_of(Contact.Kind)]`; a validator or the service refuses other values in
-    Chinese."""
+    `kind: Annotated[str, choices_of(Contact.Kind)]` (a validator or the service refuses other values in
+    Chinese) or `status: Annotated[Resident.Status, choices_of(Resident.Status)]` (pydantic does)."""
     return WithJsonSchema({"type": "string", "enum": [str(value) for value in choices.values]})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from linli.core.errors import ServiceError
@@ -43,3 +44,25 @@ def limited_char_field(model: type[Model], field: str, **kwargs: Any) -> forms.C
     limit = text_limit(model, field)
     kwargs.setdefault("required", False)
     return forms.CharField(max_length=limit, error_messages={"max_length": too_long(limit)}, **kwargs)
+
+
+def form_limit(model: type[Model], field: str) -> dict[str, Any]:
+    """A page form's text field arguments for `model.field`: its limit and the refusal's words.
+
+    `forms.CharField(label=..., **form_limit(SupportPoint, "name"))`."""
+    limit = text_limit(model, field)
+    return {"max_length": limit, "error_messages": {"max_length": too_long(limit)}}
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The messages of a model's `full_clean` for a service's refusal; a text too long for its column
+    is refused in the words of `too_long`, as the form and the API refuse it."""
+    errors = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+    messages = []
+    for field_errors in errors:
+        for error in field_errors:
+            if error.code == "max_length" and error.params:
+                messages.append(too_long(int(error.params["limit_value"])))
+            else:
+                messages.extend(error.messages)
+    return "；".join(messages)

@@ -49,6 +49,10 @@ class Address(models.Model):
         return self.full_text
 
 
+# The reason given to see a resident's full numbers (resident_reveal), written to the audit log.
+REVEAL_REASON_MAX_LENGTH = 200
+
+
 class Resident(models.Model):
     """A person of the actual population (实有人口)."""
 

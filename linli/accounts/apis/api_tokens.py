@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
+from pydantic import StringConstraints
 
 from linli.accounts.models import ApiToken, User
 from linli.accounts.selectors.api_tokens import api_tokens_of, get_own_api_token
@@ -24,8 +25,12 @@ from linli.accounts.services.api_tokens import (
 from linli.accounts.services.lockout import LOCKED_MESSAGE
 from linli.accounts.services.two_factor import count_failure, match_code
 from linli.api.schemas import ErrorOut
+from linli.core.limits import text_limit
 
 router = Router()
+
+# Stripped, then held to the table's limit, as the page's form does.
+_LABEL = StringConstraints(strip_whitespace=True, max_length=text_limit(ApiToken, "label"))
 
 
 class TokenIn(Schema):
@@ -34,7 +39,7 @@ class TokenIn(Schema):
     # The six digits of the authenticator, or a recovery code: required for accounts with two-factor login.
     otp: str = ""
     # What the device is, e.g. "巡逻终端 3": shown in the owner's token list.
-    label: str = ""
+    label: Annotated[str, _LABEL] = ""
 
 
 class TokenOut(Schema):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from typing import Annotated, Any
 
-from linli.accounts.models import Role, User
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from linli.accounts.models import Membership, Role, User
 from linli.accounts.selectors.users import memberships_of
-from linli.api.schemas import UnitRef
+from linli.api.schemas import UnitRef, choices_of
+from linli.org.models import Unit
 
 router = Router()
 
 
 class RoleOut(Schema):
-    role: str
-    role_label: str
+    role: Annotated[Role, choices_of(Role)]
+    role_label: str = Field(alias="get_role_display")
     title: str
     unit: UnitRef
 
@@ -25,22 +28,28 @@ class MeOut(Schema):
     roles: list[RoleOut]
     units: list[UnitRef]
 
+    @staticmethod
+    def resolve_roles(user: User, context: dict[str, Any]) -> list[Membership]:
+        return _memberships(user, context)
+
+    @staticmethod
+    def resolve_units(user: User, context: dict[str, Any]) -> list[Unit]:
+        units = {m.unit.code: m.unit for m in _memberships(user, context)}
+        return list(units.values())
+
+
+def _memberships(user: User, context: dict[str, Any]) -> list[Membership]:
+    # Roles and units are read from the same memberships: one query per answer, kept on the request.
+    request = context["request"]
+    if not hasattr(request, "_linli_memberships"):
+        request._linli_memberships = list(memberships_of(user=user))
+    memberships: list[Membership] = request._linli_memberships
+    return memberships
+
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: HttpRequest) -> User:
     """The signed-in user, their roles and the units those roles are held on."""
     user = request.user
     assert isinstance(user, User)
-    memberships = list(memberships_of(user=user))
-    units: dict[str, dict[str, str]] = {}
-    roles = []
-    for m in memberships:
-        ref = {"code": m.unit.code, "name": m.unit.name}
-        units.setdefault(m.unit.code, ref)
-        roles.append({"role": m.role, "role_label": str(Role(m.role).label), "title": m.title, "unit": ref})
-    return {
-        "username": user.username,
-        "display_name": user.display_name,
-        "roles": roles,
-        "units": list(units.values()),
-    }
+    return user

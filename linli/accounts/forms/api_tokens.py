@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from linli.accounts.models import ApiToken
+from linli.core.limits import form_limit
+
 
 class TokenForm(forms.Form):
-    label = forms.CharField(label="设备名称", max_length=50, strip=True)
+    label = forms.CharField(label="设备名称", strip=True, **form_limit(ApiToken, "label"))

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from linli.accounts.models import ADMIN_REASON_MAX_LENGTH
+from linli.core.limits import too_long
+
 
 class ReasonForm(forms.Form):
     action = forms.ChoiceField(
@@ -12,4 +15,9 @@ class ReasonForm(forms.Form):
             ("revoke_tokens", "撤销全部接口令牌"),
         ]
     )
-    reason = forms.CharField(label="原因", max_length=200, strip=True)
+    reason = forms.CharField(
+        label="原因",
+        max_length=ADMIN_REASON_MAX_LENGTH,
+        strip=True,
+        error_messages={"max_length": too_long(ADMIN_REASON_MAX_LENGTH)},
+    )

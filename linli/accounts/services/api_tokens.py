@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.models import ApiToken, User
-from linli.accounts.services.users import _require_security_over
+from linli.accounts.services.users import _require_reason, _require_security_over
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
+from linli.core.limits import text_limit, too_long
 
 
 def _hash_token(raw: str) -> str:
@@ -26,11 +27,15 @@ def _hash_token(raw: str) -> str:
 def api_token_issue(*, user: User, label: str = "", session_key: str = "") -> str:
     """A new bearer token for an authenticated user; returned once, stored only as a hash. A token made
     from a web session (`session_key`) is revoked when that session signs out."""
+    label = label.strip()
+    limit = text_limit(ApiToken, "label")
+    if len(label) > limit:
+        raise ServiceError(too_long(limit), field="label")
     raw = "ll_" + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         key_hash=_hash_token(raw),
-        label=label.strip()[:50],
+        label=label,
         session_key=session_key,
         expires_at=timezone.now() + timedelta(days=settings.LINLI_API_TOKEN_DAYS),
     )
@@ -85,8 +90,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
 def api_tokens_revoke_all(*, actor: Any, user: User, reason: str) -> int:
     """Revoke every token of the user (a security administrator, e.g. for a lost terminal)."""
     _require_security_over(actor, user)
-    if not reason.strip():
-        raise ServiceError("请填写原因", field="reason")
+    _require_reason(reason)
     count = _revoke_tokens(ApiToken.objects.filter(user=user))
     audit_record(actor=actor, action="api_token.revoke_all", obj=user, reason=reason, detail={"count": count})
     return count

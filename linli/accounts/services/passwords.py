@@ -10,7 +10,7 @@ from django.db import transaction
 
 from linli.accounts.models import ApiToken, User
 from linli.accounts.services.api_tokens import _revoke_tokens
-from linli.accounts.services.users import _require_security_over
+from linli.accounts.services.users import _require_reason, _require_security_over
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 
@@ -38,8 +38,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
 def password_force_change(*, actor: Any, user: User, reason: str) -> User:
     """The user must choose a new password at their next request; their API tokens are revoked."""
     _require_security_over(actor, user)
-    if not reason.strip():
-        raise ServiceError("请填写原因", field="reason")
+    _require_reason(reason)
     user.must_change_password = True
     user.save(update_fields=["must_change_password"])
     _revoke_tokens(ApiToken.objects.filter(user=user))

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linli.accounts.models import ApiToken, User
 from linli.accounts.services.api_tokens import _revoke_tokens
-from linli.accounts.services.users import _require_security_over
+from linli.accounts.services.users import _require_reason, _require_security_over
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
 
@@ -102,8 +102,7 @@ def recovery_codes_renew(*, user: User) -> list[str]:
 def two_factor_reset(*, actor: Any, user: User, reason: str) -> None:
     """Remove the user's authenticator and recovery codes: they enrol again at their next sign-in."""
     _require_security_over(actor, user)
-    if not reason.strip():
-        raise ServiceError("请填写原因", field="reason")
+    _require_reason(reason)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     _revoke_tokens(ApiToken.objects.filter(user=user))

@@ -8,10 +8,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from linli.accounts.models import ROLE_UNIT_KINDS, Capability, Membership, Role, User
+from linli.accounts.models import ADMIN_REASON_MAX_LENGTH, ROLE_UNIT_KINDS, Capability, Membership, Role, User
 from linli.accounts.selectors.scope import forget_scope, require_capability, scope_for
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
+from linli.core.limits import too_long
 from linli.org.models import Unit
 
 
@@ -74,8 +75,7 @@ def membership_grant(*, actor: Any, user: User, unit: Unit, role: Role | str, ti
 @transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership, reason: str) -> Membership:
     require_capability(actor, Capability.MANAGE_ACCOUNTS, membership.unit.path)
-    if not reason.strip():
-        raise ServiceError("请填写撤销原因", field="reason")
+    _require_reason(reason, missing="请填写撤销原因")
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_record(
@@ -83,6 +83,15 @@ def membership_revoke(*, actor: Any, membership: Membership, reason: str) -> Mem
     )
     forget_scope(membership.user)
     return membership
+
+
+def _require_reason(reason: str, *, missing: str = "请填写原因") -> None:
+    """An administrator's reason for acting on an account: given, and within its one limit."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(missing, field="reason")
+    if len(reason) > ADMIN_REASON_MAX_LENGTH:
+        raise ServiceError(too_long(ADMIN_REASON_MAX_LENGTH), field="reason")
 
 
 def _require_security_over(actor: Any, user: User) -> None:
@@ -103,8 +112,7 @@ def account_unlock(*, actor: Any, user: User, reason: str) -> int:
     from axes.handlers.proxy import AxesProxyHandler
 
     _require_security_over(actor, user)
-    if not reason.strip():
-        raise ServiceError("请填写原因", field="reason")
+    _require_reason(reason)
     cleared = AxesProxyHandler.reset_attempts(username=user.username)
     audit_record(actor=actor, action="account.unlock", obj=user, reason=reason, detail={"cleared": cleared})
     return cleared

@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from linli.accounts.models import ApiToken
+from linli.accounts.models import ApiToken, User
+from linli.accounts.services.api_tokens import api_token_issue, api_tokens_revoke_all
 from linli.audit.models import AuditEvent
 from linli.conftest import DEMO_PASSWORD
+from linli.core.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,35 @@ def test_a_security_admin_revokes_every_token_of_an_account_in_the_district(clie
         .status_code
         == 404
     )
+
+
+def test_a_device_label_too_long_is_refused_in_the_same_words_everywhere(client_for):
+    # One limit (ApiToken.label's max_length), one message, and no label cut short.
+    label = "终" * 51
+    api = Client().post(
+        "/api/v1/auth/token",
+        {"username": "grid-nq", "password": DEMO_PASSWORD, "label": label},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["msg"] == "最多 50 字"
+    page = client_for("grid-nq").post("/account/tokens/", {"label": label}).content.decode()
+    assert "最多 50 字" in page
+    with pytest.raises(ServiceError, match="最多 50 字"):
+        api_token_issue(user=User.objects.get(username="grid-nq"), label=label)
+    assert not ApiToken.objects.filter(user__username="grid-nq").exists()
+
+
+def test_an_administrators_reason_too_long_is_refused_in_the_same_words_by_page_and_service(client_for):
+    security = client_for("secadmin")
+    reason = "丢" * 201
+    data = {"action": "revoke_tokens", "reason": reason}
+    response = security.post("/account/security/grid-nq/", data, follow=True)
+    assert "最多 200 字" in response.content.decode()
+    with pytest.raises(ServiceError, match="最多 200 字"):
+        api_tokens_revoke_all(
+            actor=User.objects.get(username="secadmin"),
+            user=User.objects.get(username="grid-nq"),
+            reason=reason,
+        )
+    assert not AuditEvent.objects.filter(action="api_token.revoke_all").exists()

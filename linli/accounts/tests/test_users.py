@@ -35,6 +35,8 @@ def test_only_managers_grant_memberships_in_their_subtree(persona):
     assert scope_for(newcomer).covers(NQ_GRID_2)
     with pytest.raises(ServiceError, match="撤销原因"):
         membership_revoke(actor=persona("nanqiao"), membership=membership, reason=" ")
+    with pytest.raises(ServiceError, match="最多 200 字"):
+        membership_revoke(actor=persona("nanqiao"), membership=membership, reason="调" * 201)
     membership_revoke(actor=persona("nanqiao"), membership=membership, reason="调岗")
     assert not scope_for(newcomer).covers(NQ_GRID_2)
 

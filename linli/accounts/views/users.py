@@ -56,7 +56,8 @@ def security_action(request: HttpRequest, username: str) -> HttpResponse:
     target = get_managed_account(request.user, username)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择操作并填写原因。")
+        too_long = form.has_error("reason", "max_length")
+        messages.error(request, str(form.errors["reason"][0]) if too_long else "请选择操作并填写原因。")
         return redirect("security")
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
     try:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from typing import TYPE_CHECKING, Annotated
 
-from linli.api.schemas import UnitRef
-from linli.org.models import Unit
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from linli.api.schemas import UnitRef, choices_of
+from linli.org.models import SupportPoint, Unit
 from linli.org.selectors.departments import liaison_departments_of
 from linli.org.selectors.support_points import support_points_of
 from linli.org.selectors.units import (
@@ -16,29 +19,41 @@ from linli.org.selectors.units import (
     top_units_visible_to,
 )
 
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
 router = Router()
 
 
 class UnitOut(Schema):
     code: str
     name: str
-    kind: str
+    kind: Annotated[Unit.Kind, choices_of(Unit.Kind)]
     level_label: str
     depth: int
     parent_code: str | None
+    # Present where the selector counted them (a list of children), absent on a unit's own page.
     child_count: int | None = None
     grid_count: int | None = None
+
+    @staticmethod
+    def resolve_parent_code(unit: Unit) -> str | None:
+        return unit.parent.code if unit.parent_id and unit.parent else None
 
 
 class PersonRef(Schema):
     name: str
     phone: str
 
+    @staticmethod
+    def resolve_name(person: User) -> str:
+        return str(person)
+
 
 class SupportPointOut(Schema):
     id: int
-    kind: str
-    kind_label: str
+    kind: Annotated[SupportPoint.Kind, choices_of(SupportPoint.Kind)]
+    kind_label: str = Field(alias="get_kind_display")
     name: str
     unit: UnitRef
     address: str
@@ -55,57 +70,33 @@ class UnitDetailOut(UnitOut):
     liaison_departments: list[UnitRef]
     liaison_stations: list[UnitRef]
 
+    @staticmethod
+    def resolve_ancestors(unit: Unit) -> list[Unit]:
+        return ancestors_of(unit=unit)
 
-def _unit_out(unit: Unit) -> dict[str, object]:
-    return {
-        "code": unit.code,
-        "name": unit.name,
-        "kind": unit.kind,
-        "level_label": unit.level_label,
-        "depth": unit.depth,
-        "parent_code": unit.parent.code if unit.parent_id and unit.parent else None,
-        "child_count": getattr(unit, "child_count", None),
-        "grid_count": getattr(unit, "grid_count", None),
-    }
+    @staticmethod
+    def resolve_support_points(unit: Unit) -> list[SupportPoint]:
+        return list(support_points_of(unit=unit)[:500])
+
+    @staticmethod
+    def resolve_liaison_departments(unit: Unit) -> list[Unit]:
+        return list(liaison_departments_of(unit=unit))
+
+    @staticmethod
+    def resolve_liaison_stations(unit: Unit) -> list[Unit]:
+        links = unit.liaison_links.select_related("station").order_by("station__sort_order")
+        return [link.station for link in links]
 
 
 @router.get("/units", response=list[UnitOut])
-def units(request: HttpRequest, parent: str | None = None) -> list[dict[str, object]]:
+def units(request: HttpRequest, parent: str | None = None) -> QuerySet[Unit]:
     """Without `parent`, the units at the top of the user's scope; with it, that unit's children."""
     if parent is None:
-        rows = top_units_visible_to(user=request.user).select_related("parent")
-    else:
-        unit = get_unit_for_user(request.user, parent)
-        rows = children_visible_to(user=request.user, unit=unit).select_related("parent")
-    return [_unit_out(u) for u in rows]
+        return top_units_visible_to(user=request.user).select_related("parent")
+    unit = get_unit_for_user(request.user, parent)
+    return children_visible_to(user=request.user, unit=unit).select_related("parent")
 
 
 @router.get("/units/{code}", response=UnitDetailOut)
-def unit_detail(request: HttpRequest, code: str) -> dict[str, object]:
-    unit = get_unit_for_user(request.user, code)
-    responsible = unit.responsible
-    return {
-        **_unit_out(unit),
-        "phone": unit.phone,
-        "address": unit.address,
-        "responsible": {"name": str(responsible), "phone": responsible.phone} if responsible else None,
-        "ancestors": [{"code": a.code, "name": a.name} for a in ancestors_of(unit=unit)],
-        "support_points": [
-            {
-                "id": p.pk,
-                "kind": p.kind,
-                "kind_label": p.get_kind_display(),
-                "name": p.name,
-                "unit": {"code": p.unit.code, "name": p.unit.name},
-                "address": p.address,
-                "phone": p.phone,
-                "opening_hours": p.opening_hours,
-            }
-            for p in support_points_of(unit=unit)[:500]
-        ],
-        "liaison_departments": [{"code": d.code, "name": d.name} for d in liaison_departments_of(unit=unit)],
-        "liaison_stations": [
-            {"code": link.station.code, "name": link.station.name}
-            for link in unit.liaison_links.select_related("station").order_by("station__sort_order")
-        ],
-    }
+def unit_detail(request: HttpRequest, code: str) -> Unit:
+    return get_unit_for_user(request.user, code)

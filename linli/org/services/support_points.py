@@ -11,8 +11,8 @@ from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
+from linli.core.limits import validation_message
 from linli.org.models import SupportPoint, Unit
-from linli.org.services.units import _validation_message
 
 
 @transaction.atomic
@@ -35,7 +35,7 @@ def support_point_create(
     try:
         point.full_clean(validate_constraints=False)
     except ValidationError as exc:
-        raise ServiceError(_validation_message(exc)) from None
+        raise ServiceError(validation_message(exc)) from None
     if SupportPoint.objects.filter(unit=unit, name=point.name).exists():
         raise ServiceError("本单位已有同名服务点位", field="name")
     point.save()
@@ -63,7 +63,7 @@ def support_point_update(
     try:
         point.full_clean(validate_constraints=False)
     except ValidationError as exc:
-        raise ServiceError(_validation_message(exc)) from None
+        raise ServiceError(validation_message(exc)) from None
     if SupportPoint.objects.filter(unit=point.unit, name=point.name).exclude(pk=point.pk).exists():
         raise ServiceError("本单位已有同名服务点位", field="name")
     point.save(update_fields=["name", "address", "phone", "opening_hours", "is_active"])

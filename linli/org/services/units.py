@@ -12,11 +12,8 @@ from linli.accounts.selectors.scope import require_capability, scope_for
 from linli.audit.services.events import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
+from linli.core.limits import validation_message
 from linli.org.models import LevelScheme, Unit
-
-
-def _validation_message(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
 
 
 def level_scheme_get_or_create(*, name: str, labels: list[str]) -> LevelScheme:
@@ -82,7 +79,7 @@ def _save_new(unit: Unit) -> None:
     try:
         unit.full_clean()
     except ValidationError as exc:
-        raise ServiceError(_validation_message(exc)) from None
+        raise ServiceError(validation_message(exc)) from None
     try:
         with transaction.atomic():
             unit.save()

@@ -6,7 +6,9 @@ import pytest
 
 from linli.audit.models import AuditEvent
 from linli.conftest import NANQIAO, NQ_COMMUNITY, NQ_COMMUNITY_3, NQ_GRID, TOUQIAO
-from linli.org.models import SupportPoint
+from linli.core.errors import ServiceError
+from linli.org.models import SupportPoint, Unit
+from linli.org.services.support_points import support_point_create
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,19 @@ def test_audit_log_is_for_auditors_only(client_for):
         assert client_for(username).get("/audit/").status_code == 403
     assert client_for("grid-nq").get("/audit/").status_code == 403
     assert client_for("nanqiao").get("/audit/").status_code == 403
+
+
+def test_text_too_long_is_refused_in_the_same_words_by_the_page_and_the_service(client_for, persona):
+    # One limit per field (the model's max_length) and one message, whichever way the text comes in.
+    before = SupportPoint.objects.count()
+    page = _new_point(client_for("nanqiao"), NQ_COMMUNITY, name="平" * 101).content.decode()
+    assert "最多 100 字" in page
+    with pytest.raises(ServiceError, match=r"^最多 200 字$"):
+        support_point_create(
+            actor=persona("nanqiao"),
+            unit=Unit.objects.get(code=NQ_COMMUNITY),
+            kind="safety_house",
+            name="平安屋",
+            address="路" * 201,
+        )
+    assert SupportPoint.objects.count() == before

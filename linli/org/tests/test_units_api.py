@@ -48,7 +48,7 @@ def test_token_body_must_be_well_formed(client):
     [
         ({"type": "missing"}, "缺少必填字段"),
         ({"type": "int_parsing"}, "应为整数"),
-        ({"type": "string_too_long", "ctx": {"max_length": 50}}, "不能超过 50 个字"),
+        ({"type": "string_too_long", "ctx": {"max_length": 50}}, "最多 50 字"),
         ({"type": "literal_error", "ctx": {"expected": "'a' or 'b'"}}, "取值无效，可选：'a' or 'b'"),
         ({"type": "value_error", "msg": "Value error, 类别无效"}, "类别无效"),
         ({"type": "greater_than_equal", "ctx": {}}, "不能小于"),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from linli.api.paging import Paging
+from linli.api.paging import Page, Paging, page_of
+from linli.api.schemas import choices_of
 from linli.core.masking import mask_phone
-from linli.registry.apis.residents import _page
 from linli.registry.models import Business
 from linli.registry.selectors.businesses import businesses_visible_to
 
@@ -19,8 +19,8 @@ router = Router(tags=["一标三实"])
 class BusinessOut(Schema):
     id: int
     name: str
-    kind: str
-    kind_label: str
+    kind: Annotated[Business.Kind, choices_of(Business.Kind)]
+    kind_label: str = Field(alias="get_kind_display")
     credit_code: str | None
     address_id: int | None
     address: str
@@ -28,30 +28,20 @@ class BusinessOut(Schema):
     contact_phone: str
     unit_path: str
 
+    @staticmethod
+    def resolve_address(business: Business) -> str:
+        return str(business.address) if business.address_id and business.address else ""
 
-class BusinessPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[BusinessOut]
+    @staticmethod
+    def resolve_contact_phone(business: Business) -> str:
+        return mask_phone(business.contact_phone)
 
 
-def _business_out(business: Business) -> dict[str, Any]:
-    return {
-        "id": business.pk,
-        "name": business.name,
-        "kind": business.kind,
-        "kind_label": business.get_kind_display(),
-        "credit_code": business.credit_code,
-        "address_id": business.address_id,
-        "address": str(business.address) if business.address_id and business.address else "",
-        "contact_name": business.contact_name,
-        "contact_phone": mask_phone(business.contact_phone),
-        "unit_path": business.unit_path,
-    }
+class BusinessPage(Page[BusinessOut]):
+    pass
 
 
 @router.get("/businesses", response=BusinessPage)
 def businesses(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     """Actual businesses in scope; contact phones masked."""
-    return _page(businesses_visible_to(user=request.user), paging, _business_out)
+    return page_of(businesses_visible_to(user=request.user), paging)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from linli.api.paging import Paging
+from linli.api.paging import Page, Paging, page_of
+from linli.api.schemas import choices_of
 from linli.core.masking import mask_phone
-from linli.registry.apis.residents import _page
 from linli.registry.models import Housing
 from linli.registry.selectors.housing import housing_visible_to
 
@@ -19,37 +19,24 @@ router = Router(tags=["一标三实"])
 class HousingOut(Schema):
     id: int
     address_id: int
-    address: str
-    usage: str
-    usage_label: str
+    address: str = Field(alias="address.full_text")
+    usage: Annotated[Housing.Usage, choices_of(Housing.Usage)]
+    usage_label: str = Field(alias="get_usage_display")
     owner_name: str
     owner_phone: str
     tenant_count: int | None
     unit_path: str
 
-
-class HousingPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[HousingOut]
+    @staticmethod
+    def resolve_owner_phone(housing: Housing) -> str:
+        return mask_phone(housing.owner_phone)
 
 
-def _housing_out(housing: Housing) -> dict[str, Any]:
-    return {
-        "id": housing.pk,
-        "address_id": housing.address_id,
-        "address": str(housing.address),
-        "usage": housing.usage,
-        "usage_label": housing.get_usage_display(),
-        "owner_name": housing.owner_name,
-        "owner_phone": mask_phone(housing.owner_phone),
-        "tenant_count": housing.tenant_count,
-        "unit_path": housing.unit_path,
-    }
+class HousingPage(Page[HousingOut]):
+    pass
 
 
 @router.get("/housing", response=HousingPage)
 def housing(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     """Actual housing in scope; owners' phones masked."""
-    return _page(housing_visible_to(user=request.user), paging, _housing_out)
+    return page_of(housing_visible_to(user=request.user), paging)

@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Annotated, Any
 
-from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import field_validator, model_validator
+from ninja import Field, Query, Router, Schema
+from pydantic import StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from linli.api.paging import Paging
+from linli.api.paging import Page, Paging, page_of
+from linli.api.schemas import choices_of
 from linli.audit.services.reads import audit_read, search_terms
-from linli.core.masking import age_of
+from linli.core.limits import text_limit
+from linli.core.masking import age_of, mask_id_number, mask_phone
 from linli.lib.idcard import IdNumberError, parse_id_number
 from linli.registry.models import Resident
 from linli.registry.selectors.residents import (
     get_resident_for_user,
-    resident_row,
     residents_search,
     residents_visible_to,
 )
 
 router = Router(tags=["一标三实"])
 
-M = TypeVar("M", bound=Model)
+# Stripped, then held to the table's limit, as the page's form does.
+_NAME = StringConstraints(strip_whitespace=True, max_length=text_limit(Resident, "name"))
 
 
 def _nfkc(value: str) -> str:
@@ -34,16 +34,13 @@ def _nfkc(value: str) -> str:
 
 
 class _NameAndPhone(Schema):
-    name: str = ""
+    name: Annotated[str, _NAME] = ""
     phone_last4: str = ""
 
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = _nfkc(value).replace(" ", "")
-        if len(value) > 50:
-            raise PydanticCustomError("name", "姓名最多 50 字")
-        return value
+        return _nfkc(value).replace(" ", "")
 
     @field_validator("phone_last4")
     @classmethod
@@ -99,17 +96,29 @@ class ResidentOut(Schema):
     name: str
     id_number: str
     phone: str
-    residence_type: str
-    residence_type_label: str
+    residence_type: Annotated[Resident.ResidenceType, choices_of(Resident.ResidenceType)]
+    residence_type_label: str = Field(alias="get_residence_type_display")
     address: str
-    status: str
-    status_label: str
+    status: Annotated[Resident.Status, choices_of(Resident.Status)]
+    status_label: str = Field(alias="get_status_display")
+
+    @staticmethod
+    def resolve_id_number(resident: Resident) -> str:
+        return mask_id_number(resident.id_number or "")
+
+    @staticmethod
+    def resolve_phone(resident: Resident) -> str:
+        return mask_phone(resident.phone)
+
+    @staticmethod
+    def resolve_address(resident: Resident) -> str:
+        return str(resident.address) if resident.address_id and resident.address else ""
 
 
 class ResidentDetailOut(ResidentOut):
-    document_kind: str
-    document_kind_label: str
-    sex: str
+    document_kind: Annotated[Resident.DocumentKind, choices_of(Resident.DocumentKind)]
+    document_kind_label: str = Field(alias="get_document_kind_display")
+    sex: Annotated[Resident.Sex, choices_of(Resident.Sex)]
     # 周岁, never the birth date: the masked digits of the ID number are the birth date.
     age: int | None
     address_id: int | None
@@ -118,38 +127,13 @@ class ResidentDetailOut(ResidentOut):
     relation_to_head: str
     unit_path: str
 
-
-class ResidentPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[ResidentOut]
+    @staticmethod
+    def resolve_age(resident: Resident) -> int | None:
+        return age_of(resident.birth_date)
 
 
-def _page(queryset: QuerySet[M], paging: Paging, out: Callable[[M], dict[str, Any]]) -> dict[str, Any]:
-    start = (paging.page - 1) * paging.page_size
-    items: Iterable[M] = queryset[start : start + paging.page_size]
-    return {
-        "count": queryset.count(),
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "items": [out(item) for item in items],
-    }
-
-
-def _resident_out(resident: Resident) -> dict[str, Any]:
-    row = resident_row(resident)
-    return {
-        "id": row.id,
-        "name": row.name,
-        "id_number": row.id_number,
-        "phone": row.phone,
-        "residence_type": resident.residence_type,
-        "residence_type_label": row.residence_type,
-        "address": row.address,
-        "status": resident.status,
-        "status_label": row.status,
-    }
+class ResidentPage(Page[ResidentOut]):
+    pass
 
 
 @router.get("/residents", response=ResidentPage)
@@ -162,7 +146,7 @@ def residents(request: HttpRequest, filters: Query[ResidentFilters], paging: Que
     terms = search_terms(name=filters.name, phone_last4=filters.phone_last4)
     action = "resident.search" if filters.name or filters.phone_last4 else "resident.list"
     audit_read(user=request.user, action=action, detail={**terms, "page": paging.page})
-    return _page(queryset, paging, _resident_out)
+    return page_of(queryset, paging)
 
 
 @router.post("/residents/search", response=ResidentPage)
@@ -175,22 +159,10 @@ def residents_search_post(
     )
     terms = search_terms(name=body.name, phone_last4=body.phone_last4, id_number=body.id_number)
     audit_read(user=request.user, action="resident.search", detail={**terms, "page": paging.page})
-    return _page(queryset, paging, _resident_out)
+    return page_of(queryset, paging)
 
 
 @router.get("/residents/{resident_id}", response=ResidentDetailOut)
-def resident_detail(request: HttpRequest, resident_id: int) -> dict[str, Any]:
+def resident_detail(request: HttpRequest, resident_id: int) -> Resident:
     """One resident, masked; every read is audited (resident.view)."""
-    resident = get_resident_for_user(request.user, resident_id)
-    return {
-        **_resident_out(resident),
-        "document_kind": resident.document_kind,
-        "document_kind_label": resident.get_document_kind_display(),
-        "sex": resident.sex,
-        "age": age_of(resident.birth_date),
-        "address_id": resident.address_id,
-        "reported_address": resident.reported_address,
-        "household_number": resident.household_number,
-        "relation_to_head": resident.relation_to_head,
-        "unit_path": resident.unit_path,
-    }
+    return get_resident_for_user(request.user, resident_id)

@@ -8,7 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.limits import text_limit, too_long
 from linli.lib.idcard import IdNumberError, parse_id_number
+from linli.registry.models import REVEAL_REASON_MAX_LENGTH, Resident
+
+NAME_MAX_LENGTH = text_limit(Resident, "name")
 
 
 def _nfkc(value: str) -> str:
@@ -19,7 +23,12 @@ def _nfkc(value: str) -> str:
 class ResidentSearchForm(forms.Form):
     """Search by name (prefix) or by the last four digits of a phone: safe to carry in a URL."""
 
-    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    name = forms.CharField(
+        label=_("姓名"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        error_messages={"max_length": too_long(NAME_MAX_LENGTH)},
+    )
     phone_last4 = forms.CharField(
         label=_("电话后四位"),
         max_length=8,
@@ -70,7 +79,10 @@ class IdNumberSearchForm(forms.Form):
 class RevealForm(forms.Form):
     reason = forms.CharField(
         label=_("事由"),
-        max_length=200,
+        max_length=REVEAL_REASON_MAX_LENGTH,
         widget=forms.TextInput(attrs={"placeholder": _("如：入户走访需电话联系"), "autocomplete": "off"}),
-        error_messages={"required": _("请填写查看完整号码的事由")},
+        error_messages={
+            "required": _("请填写查看完整号码的事由"),
+            "max_length": too_long(REVEAL_REASON_MAX_LENGTH),
+        },
     )

@@ -12,8 +12,9 @@ from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.core import paths
+from linli.core.limits import too_long
 from linli.core.masking import age_of, mask_id_number, mask_phone
-from linli.registry.models import Address, Resident
+from linli.registry.models import REVEAL_REASON_MAX_LENGTH, Address, Resident
 
 
 def residents_visible_to(*, user: Any) -> QuerySet[Resident]:
@@ -110,6 +111,8 @@ def resident_reveal(*, user: Any, resident_id: int, reason: str) -> tuple[Reside
     reason = reason.strip()
     if len(reason) < 2:
         raise ServiceError("请填写查看完整号码的事由", field="reason")
+    if len(reason) > REVEAL_REASON_MAX_LENGTH:
+        raise ServiceError(too_long(REVEAL_REASON_MAX_LENGTH), field="reason")
     audit_record(
         actor=user, action="resident.reveal", obj=resident, unit_path=resident.unit_path, reason=reason
     )

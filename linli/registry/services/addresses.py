@@ -20,6 +20,7 @@ from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.core import paths
 from linli.core.errors import ServiceError
+from linli.core.limits import text_limit, too_long
 from linli.lib.address import AddressParts, parse_address
 from linli.org.models import Unit
 from linli.registry.models import Address, AddressReview, Resident
@@ -46,8 +47,30 @@ def _district_code(path: str) -> str:
     return path.split(paths.SEPARATOR)[0]
 
 
-def _display(parts: AddressParts) -> str:
+def address_display(parts: AddressParts) -> str:
+    """The standard address as it is shown (`Address.full_text`)."""
     return "".join((parts.road, parts.lane, parts.number, parts.building, parts.unit, parts.room))
+
+
+def address_too_long(parts: AddressParts) -> str | None:
+    """Why a parsed address does not fit its table's columns, or None: each part is held to its column's
+    limit, in the words every text limit is refused in."""
+    columns = {
+        "locality": parts.road,
+        "lane": parts.lane,
+        "number": parts.number,
+        "building": parts.building,
+        "unit_no": parts.unit,
+        "room": parts.room,
+        "full_text": address_display(parts),
+        "key": parts.key(),
+    }
+    for column, value in columns.items():
+        limit = text_limit(Address, column)
+        if len(value) > limit:
+            field = Address._meta.get_field(column)
+            return f"{getattr(field, 'verbose_name', column)}{too_long(limit)}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -90,6 +113,8 @@ def address_register(*, actor: Any, grid: Unit, text: str) -> Address:
         raise ServiceError(f"地址中有无法识别的部分：“{parts.rest}”", field="text")
     if not parts.road or not (parts.number or parts.lane or parts.building):
         raise ServiceError("标准地址至少要有路/村名和门牌号", field="text")
+    if (refusal := address_too_long(parts)) is not None:
+        raise ServiceError(refusal, field="text")
     key = parts.key()
     existing = Address.objects.filter(station_path=station, key=key).first()
     if existing is not None:
@@ -108,7 +133,7 @@ def address_register(*, actor: Any, grid: Unit, text: str) -> Address:
         building=parts.building,
         unit_no=parts.unit,
         room=parts.room,
-        full_text=_display(parts),
+        full_text=address_display(parts),
     )
     audit_record(actor=actor, action="address.create", obj=address, unit_path=grid.path)
     return address
@@ -118,8 +143,11 @@ def address_register(*, actor: Any, grid: Unit, text: str) -> Address:
 def resident_attach_address(*, actor: Any, resident: Resident, text: str) -> AddressReview | None:
     """Attach the resident to the standard address `text` names; queue the text for review if none does."""
     require_capability(actor, Capability.MANAGE_REGISTRY, resident.unit_path)
+    limit = text_limit(Resident, "reported_address")
+    if len(text) > limit:
+        raise ServiceError(too_long(limit), field="text")
     match = AddressIndex(resident.unit_path).match(text)
-    resident.reported_address = text[:255]
+    resident.reported_address = text
     if match.matched:
         resident.address_id = match.address_id
         resident.is_complete = resident.basic_info_complete()
@@ -130,7 +158,7 @@ def resident_attach_address(*, actor: Any, resident: Resident, text: str) -> Add
         return None
     resident.save(update_fields=["reported_address", "updated_at"])
     return AddressReview.objects.create(
-        raw_text=text[:255],
+        raw_text=text,
         parsed_key=match.parts.key(),
         not_understood=match.parts.rest[:255],
         unit_path=resident.unit_path,

@@ -176,3 +176,25 @@ def test_bulk_matching_after_an_import_attaches_and_queues_once(persona):
     assert queued == {"育秀路100弄12号4楼", "百齐路88号"}
     again = residents_match_addresses(unit_path="310120.01")
     assert (again.matched, again.queued) == (0, 0)
+
+
+def test_an_address_too_long_for_its_columns_is_refused_in_the_same_words_by_service_and_import(
+    persona, tmp_path
+):
+    from linli.registry.services.imports.places import import_places
+
+    grid = Unit.objects.get(code=NQ_GRID)
+    text = "长" * 100 + "路100弄12号401室"
+    with pytest.raises(ServiceError, match=r"^路/街/村最多 100 字$"):
+        address_register(actor=persona("nanqiao"), grid=grid, text=text)
+    path = tmp_path / "a.csv"
+    path.write_text(f"地址\n{text}\n育秀路{'1' * 25}号\n", encoding="utf-8-sig")
+    report = import_places(kind="addresses", actor=persona("nanqiao"), path=path, unit=grid)
+    assert [e.message for e in report.errors] == ["路/街/村最多 100 字", "号最多 20 字"]
+    assert not Address.objects.exists()
+    resident = Resident.objects.create(
+        name="张三", document_kind="id_card", id_number="310120199001011237",
+        residence_type="registered", unit_path=NQ_GRID,
+    )  # fmt: skip
+    with pytest.raises(ServiceError, match=r"^最多 255 字$"):
+        resident_attach_address(actor=persona("nanqiao"), resident=resident, text="育" * 256)

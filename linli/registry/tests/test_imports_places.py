@@ -175,3 +175,26 @@ def test_residents_imported_before_their_addresses_are_matched_when_the_addresse
     assert "1 人对应到标准地址" in out.getvalue()
     review = AddressReview.objects.get()
     assert (review.state, review.resolved_address_id) == ("matched", resident.address_id)
+
+
+def test_text_too_long_for_its_column_is_the_rows_error_not_cut_short(tmp_path, persona):
+    _addresses(tmp_path, persona)
+    housing = [["房屋地址", "使用情况", "房主姓名"], ["育秀路100弄12号401室", "出租", "王" * 51]]
+    businesses = [
+        ["单位名称", "类型", "地址", "联系人"],
+        ["店" * 101, "商铺", "育秀路100弄14号101室", ""],
+        ["南桥便利店", "商铺", "育秀路100弄14号101室", "李" * 51],
+    ]
+    unit = _unit(NQ_GRID)
+    h = import_places(
+        kind="housing", actor=persona("nanqiao"), path=_csv(tmp_path, housing, "h.csv"), unit=unit
+    )
+    b = import_places(
+        kind="businesses", actor=persona("nanqiao"), path=_csv(tmp_path, businesses, "b.csv"), unit=unit
+    )
+    assert [(e.row, e.column, e.message) for e in h.errors] == [(2, "房主姓名", "最多 50 字")]
+    assert [(e.row, e.column, e.message) for e in b.errors] == [
+        (2, "单位名称", "最多 100 字"),
+        (3, "联系人", "最多 50 字"),
+    ]
+    assert not Housing.objects.exists() and not Business.objects.exists()

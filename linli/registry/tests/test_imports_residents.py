@@ -342,3 +342,19 @@ def test_a_workbook_with_formulas_is_refused(tmp_path, grid):
     with pytest.raises(ImportFileError, match="公式"):
         import_residents(actor=None, path=_xlsx(tmp_path, rows), unit=grid)
     assert Resident.objects.count() == 0
+
+
+def test_text_too_long_for_its_column_is_the_rows_error_not_cut_short(tmp_path, persona, grid):
+    header = [*HEADER, "户号", "与户主关系"]
+    rows = [
+        ["长" * 51, _id(1), "13800000001", "户籍", "育秀路1号", "", ""],
+        ["居民二", _id(2), "13800000002", "户籍", "育秀路" + "九" * 260 + "号", "1" * 31, "关" * 21],
+    ]
+    report = import_residents(actor=persona("nanqiao"), path=_csv(tmp_path, [header, *rows]), unit=grid)
+    assert report.created == 0
+    assert sorted((e.row, e.column, e.message) for e in report.errors) == [
+        (2, "姓名", "最多 50 字"),
+        (3, "与户主关系", "最多 20 字"),
+        (3, "户号", "最多 30 字"),
+        (3, "现住址", "最多 255 字"),
+    ]

@@ -168,3 +168,16 @@ def test_the_schema_lists_the_registry_endpoints(client):
         assert f"/api/v1/{path}" in paths
     assert "/api/v1/imports/{job_uuid}" in paths
     assert "post" in paths["/api/v1/residents/search"]
+
+
+def test_a_name_too_long_is_refused_in_the_same_words_on_the_page_and_the_api(api_for, client_for, people):
+    # One limit (Resident.name's max_length) and one message wherever a name comes in.
+    name = "试" * 51
+    api = api_for("nanqiao").get("/api/v1/residents", {"name": name})
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["msg"] == "最多 50 字"
+    posted = api_for("nanqiao").post(
+        "/api/v1/residents/search", {"name": name}, content_type="application/json"
+    )
+    assert posted.json()["errors"][0]["msg"] == "最多 50 字"
+    assert "最多 50 字" in client_for("nanqiao").get("/residents/", {"name": name}).content.decode()

@@ -8,10 +8,12 @@ import pytest
 
 from linli.audit.models import AuditEvent
 from linli.conftest import NANQIAO, NQ_GRID, NQ_GRID_2, TQ_GRID
+from linli.core.errors import ServiceError
 from linli.core.masking import age_of
 from linli.lib.idcard import make_id_number
 from linli.org.models import Unit
 from linli.registry.models import Address, Resident
+from linli.registry.selectors.residents import resident_reveal
 
 pytestmark = pytest.mark.django_db
 
@@ -264,6 +266,18 @@ def test_reveal_needs_a_reason(client_for, people):
     assert response.status_code == 200
     assert "请填写查看完整号码的事由" in body
     assert ZHANG_ID not in body
+    assert not AuditEvent.objects.filter(action="resident.reveal").exists()
+
+
+def test_a_reveal_reason_too_long_is_refused_in_the_same_words_by_the_page_and_the_service(
+    client_for, people, persona
+):
+    response = client_for("nanqiao").post(
+        f"/residents/{people['zhang'].pk}/reveal/", {"reason": "走" * 201}, headers={"HX-Request": "true"}
+    )
+    assert "最多 200 字" in response.content.decode()
+    with pytest.raises(ServiceError, match="最多 200 字"):
+        resident_reveal(user=persona("nanqiao"), resident_id=people["zhang"].pk, reason="走" * 201)
     assert not AuditEvent.objects.filter(action="resident.reveal").exists()
 
 

@@ -15,18 +15,26 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import require_capability
 from linli.core import paths
+from linli.core.limits import text_limit, too_long
 from linli.lib.address import parse_address
 from linli.lib.credit_code import CreditCodeError, normalise_credit_code
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.org.models import Unit
 from linli.registry.models import Address, Business, Housing
-from linli.registry.services.addresses import DISTRICT_PREFIXES, AddressIndex, address_code, station_path_of
+from linli.registry.services.addresses import (
+    DISTRICT_PREFIXES,
+    AddressIndex,
+    address_code,
+    address_display,
+    address_too_long,
+    station_path_of,
+)
 from linli.registry.services.imports.report import ImportFileError, ImportReport, RowError
 from linli.registry.services.imports.scope import audit_import, audit_refused, import_roots, is_within_any
 from linli.registry.services.imports.tables import map_columns, read_table
@@ -98,6 +106,15 @@ def _phone(value: str, label: str) -> str:
         raise _RowInvalid(label, exc.message) from None
 
 
+def _text(cells: dict[str, str], column: str, labels: dict[str, str], model: type[Model]) -> str:
+    """A free-text cell, refused (not cut short) when longer than its table column allows."""
+    value = cells.get(column, "")
+    limit = text_limit(model, column)
+    if len(value) > limit:
+        raise _RowInvalid(labels[column], too_long(limit))
+    return value
+
+
 def _choice(value: str, choices: dict[str, str], label: str, default: str | None = None) -> str:
     if not value and default is not None:
         return default
@@ -144,6 +161,8 @@ def _validate_address(context: _Context, cells: dict[str, str]) -> _AddressRecor
         raise _RowInvalid(label, f"地址中有无法识别的部分：“{parts.rest}”")
     if not parts.road or not (parts.number or parts.lane or parts.building):
         raise _RowInvalid(label, "标准地址至少要有路/村名和门牌号")
+    if (refusal := address_too_long(parts)) is not None:
+        raise _RowInvalid(label, refusal)
     return _AddressRecord(0, grid, station_path_of(grid.path), parts.key(), parts)
 
 
@@ -191,7 +210,7 @@ def _write_addresses(
                     building=p.building,
                     unit_no=p.unit,
                     room=p.room,
-                    full_text="".join((p.road, p.lane, p.number, p.building, p.unit, p.room)),
+                    full_text=address_display(p),
                 )
             )
             touched[r.grid.path]["created"] += 1
@@ -247,7 +266,7 @@ def _validate_housing(context: _Context, cells: dict[str, str]) -> _HousingRecor
         tenants = int(tenants_text)
     values = {
         "usage": usage,
-        "owner_name": cells.get("owner_name", "")[:50],
+        "owner_name": _text(cells, "owner_name", labels, Housing),
         "owner_phone": _phone(cells.get("owner_phone", ""), labels["owner_phone"]),
         "tenant_count": tenants,
         "unit_path": address.unit_path,
@@ -331,8 +350,7 @@ def _validate_business(context: _Context, cells: dict[str, str]) -> _BusinessRec
     name = cells.get("name", "")
     if not name:
         raise _RowInvalid(labels["name"], "单位名称不能为空")
-    if len(name) > 100:
-        raise _RowInvalid(labels["name"], "单位名称过长（最多 100 字）")
+    name = _text(cells, "name", labels, Business)
     code = None
     if cells.get("credit_code"):
         try:
@@ -353,7 +371,7 @@ def _validate_business(context: _Context, cells: dict[str, str]) -> _BusinessRec
         ),
         "address": address,
         "unit_path": unit_path,
-        "contact_name": cells.get("contact_name", "")[:50],
+        "contact_name": _text(cells, "contact_name", labels, Business),
         "contact_phone": _phone(cells.get("contact_phone", ""), labels["contact_phone"]),
     }
     return _BusinessRecord(code, name, values)

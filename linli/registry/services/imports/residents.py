@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.core import paths
+from linli.core.limits import text_limit, too_long
 from linli.lib.idcard import IdNumberError, check_digit, parse_id_number
 from linli.lib.phone import PhoneError, normalise_phone, phone_last4
 from linli.org.models import Unit
@@ -67,6 +68,13 @@ OUT_OF_SCOPE_MESSAGE = "该身份证号已登记在您的管辖范围之外，�
 _SCOPE_LOOKUP = 10_000
 
 _LABELS = {key: label for key, (label, _synonyms) in RESIDENT_COLUMNS.items()}
+# The free-text columns and the limits their table columns declare; a longer value is the row's error.
+_LIMITS = {
+    "name": text_limit(Resident, "name"),
+    "address": text_limit(Resident, "reported_address"),
+    "household_number": text_limit(Resident, "household_number"),
+    "relation_to_head": text_limit(Resident, "relation_to_head"),
+}
 # The normal form of a mobile number, which normalise_phone returns unchanged.
 _PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # Whitespace other than a plain space (a line break typed into a cell, a tab, a full-width space) becomes a
@@ -155,8 +163,20 @@ def _validated_chunks(
             name = _clean_text(name)
         if not name:
             row_errors.append(RowError(row_number, _LABELS["name"], "姓名不能为空"))
-        elif len(name) > 50:
-            row_errors.append(RowError(row_number, _LABELS["name"], "姓名过长（最多 50 字）"))
+        if not address.isprintable():
+            address = _clean_text(address)
+        if not household.isprintable():
+            household = _clean_text(household)
+        if not relation.isprintable():
+            relation = _clean_text(relation)
+        for column, text in (
+            ("name", name),
+            ("address", address),
+            ("household_number", household),
+            ("relation_to_head", relation),
+        ):
+            if len(text) > _LIMITS[column]:
+                row_errors.append(RowError(row_number, _LABELS[column], too_long(_LIMITS[column])))
         try:
             number, key, sex, birth = ids.parse(raw_id)
         except IdNumberError as exc:
@@ -182,16 +202,10 @@ def _validated_chunks(
             errors.append(RowError(row_number, _LABELS["id_number"], f"与第 {first} 行的身份证号重复"))
             continue
 
-        if not address.isprintable():
-            address = _clean_text(address)
-        if not household.isprintable():
-            household = _clean_text(household)
-        if not relation.isprintable():
-            relation = _clean_text(relation)
         chunk.append(
             (
                 name, number, sex, birth, phone, last4, residence_type,
-                address[:255], household[:30], relation[:20], 1 if phone and address else 0,
+                address, household, relation, 1 if phone and address else 0,
             )
         )  # fmt: skip
         if len(chunk) >= chunk_rows:
