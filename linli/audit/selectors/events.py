@@ -98,15 +98,15 @@ def _rows(events: Iterable[AuditEvent]) -> Iterator[Sequence[object]]:
         ]
 
 
-def _stream(events: Any) -> Iterable[AuditEvent]:
-    if hasattr(events, "select_related"):
+def _stream(events: Iterable[AuditEvent]) -> Iterable[AuditEvent]:
+    if isinstance(events, QuerySet):
         return events.select_related("actor").iterator(chunk_size=2000)
     return events
 
 
-def audit_csv_bytes(events: Any) -> bytes:
+def audit_csv_bytes(events: Iterable[AuditEvent]) -> bytes:
     return csv_bytes(columns=COLUMNS, rows=_rows(_stream(events)))
 
 
-def audit_xlsx_bytes(events: Any, *, title: str) -> bytes:
+def audit_xlsx_bytes(events: Iterable[AuditEvent], *, title: str) -> bytes:
     return xlsx_bytes(sheet_title="审计日志", title=title, columns=COLUMNS, rows=_rows(_stream(events)))

@@ -54,7 +54,7 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("label", _("照片或文件"))
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > ATTACHMENTS_MAX:
             raise forms.ValidationError(f"每次最多上传{ATTACHMENTS_MAX}个附件")

@@ -115,7 +115,7 @@ def _event(
     )
 
 
-def _attach(event: RequestEvent, files: Iterable[UploadedFile]) -> None:
+def _attach(event: RequestEvent, files: Iterable[UploadedFile[bytes]]) -> None:
     files = list(files)
     if len(files) > ATTACHMENTS_MAX:
         raise ServiceError(f"每次最多上传{ATTACHMENTS_MAX}个附件", field="attachments")
@@ -307,7 +307,7 @@ def request_file(
     place_text: str = "",
     key_person: Any = None,
     contact: Any = None,
-    attachments: Iterable[UploadedFile] = (),
+    attachments: Iterable[UploadedFile[bytes]] = (),
 ) -> Request:
     """File a request; the unit where it arose (grid, or community) holds it first.
 
@@ -425,7 +425,7 @@ def request_accept(*, actor: Any, request: Request, version: int) -> Request:
 
 @transaction.atomic
 def request_note(
-    *, actor: Any, request: Request, note: str, attachments: Iterable[UploadedFile] = ()
+    *, actor: Any, request: Request, note: str, attachments: Iterable[UploadedFile[bytes]] = ()
 ) -> RequestEvent:
     """Add a note (and photos) to the timeline: whoever handles requests where it arose or holds it."""
     request = _reload(request, None)
@@ -513,7 +513,12 @@ def request_handoff_response(*, actor: Any, request: Request, version: int, resp
 
 @transaction.atomic
 def request_solve(
-    *, actor: Any, request: Request, version: int, solution: str, attachments: Iterable[UploadedFile] = ()
+    *,
+    actor: Any,
+    request: Request,
+    version: int,
+    solution: str,
+    attachments: Iterable[UploadedFile[bytes]] = (),
 ) -> Request:
     """The holder solved it (就地解决, or after escalation): what was done; then it waits for its rating."""
     request = _reload(request, version)

@@ -15,7 +15,7 @@ from linli.notify.models import Notification
 from linli.notify.services.channels import BACKENDS, DeliveryError
 
 MAX_ATTEMPTS = 8
-_BASE_DELAY = datetime.timedelta(seconds=30)
+_BASE_DELAY: datetime.timedelta = datetime.timedelta(seconds=30)
 _MAX_DELAY = datetime.timedelta(hours=1)
 
 # Sent, after the commit, for each notification the worker should try (at `run_after`, or now). The
@@ -25,7 +25,8 @@ notification_queued = Signal()
 
 def backoff(attempts: int) -> datetime.timedelta:
     """30 s, 1 min, 2 min … doubling, at most an hour."""
-    return min(_BASE_DELAY * (2 ** max(attempts - 1, 0)), _MAX_DELAY)
+    factor: int = 2 ** max(attempts - 1, 0)  # int ** int is Any in typeshed (negative powers)
+    return min(_BASE_DELAY * factor, _MAX_DELAY)
 
 
 def notify(*, recipient: Any, text: str, unit_path: str = "", phone: str = "") -> list[Notification]:
