@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.care.models import KeyPerson, LoveCard, LoveCardScan
@@ -61,7 +61,7 @@ def given_name(name: str) -> str:
 
 
 @transaction.atomic
-def love_card_issue(*, actor: Any, key_person: KeyPerson) -> LoveCard:
+def love_card_issue(*, actor: User, key_person: KeyPerson) -> LoveCard:
     """A new card for the person; any live card of theirs is revoked (its link stops working)."""
     require_capability(actor, Capability.MANAGE_CARE, key_person.unit_path)
     if not key_person.is_active:
@@ -82,7 +82,7 @@ def love_card_issue(*, actor: Any, key_person: KeyPerson) -> LoveCard:
 
 
 @transaction.atomic
-def love_card_revoke(*, actor: Any, card: LoveCard, reason: str) -> LoveCard:
+def love_card_revoke(*, actor: User, card: LoveCard, reason: str) -> LoveCard:
     require_capability(actor, Capability.MANAGE_CARE, card.key_person.unit_path)
     if not reason.strip():
         raise ServiceError("请填写作废原因", field="reason")

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
@@ -73,7 +73,7 @@ class ChangedByOthers(ServiceError):
         super().__init__("该诉求刚被他人处理过，请刷新后查看最新情况再操作", field="version")
 
 
-def _name_of(actor: Any) -> str:
+def _name_of(actor: User | None) -> str:
     if actor is None:
         return SYSTEM_NAME
     return getattr(actor, "display_name", "") or actor.get_username()
@@ -95,7 +95,7 @@ def _deadline(category: RequestCategory, urgency: str, since: datetime.datetime)
 def _event(
     request: Request,
     kind: str,
-    actor: Any,
+    actor: User | None,
     *,
     unit: Unit | None = None,
     to_unit: Unit | None = None,
@@ -186,7 +186,7 @@ def _transition(request: Request, expected_state: str, **changes: Any) -> None:
     request.updated_at = now
 
 
-def _require_act(actor: Any, request: Request) -> None:
+def _require_act(actor: User, request: Request) -> None:
     if request.state != Request.State.OPEN:
         raise ServiceError("该诉求已解决，不能再办理", field="state")
     if not can_act(actor, request):
@@ -246,7 +246,7 @@ class Filing:
 
 def filing_resolve(
     *,
-    actor: Any,
+    actor: User | None,
     category_code: str = "",
     category_id: int | None = None,
     unit: Unit | None = None,
@@ -294,7 +294,7 @@ def filing_resolve(
 @transaction.atomic
 def request_file(
     *,
-    actor: Any,
+    actor: User | None,
     category: RequestCategory,
     channel: str,
     text: str,
@@ -384,7 +384,7 @@ def request_file(
     return request
 
 
-def request_from_contact(*, actor: Any, contact: Any) -> Request:
+def request_from_contact(*, actor: User, contact: Any) -> Request:
     """The request a contact's "needs found" opens (the care issue's hand-over to the closed loop)."""
     key_person = contact.key_person
     resident = key_person.resident
@@ -404,7 +404,7 @@ def request_from_contact(*, actor: Any, contact: Any) -> Request:
     )
 
 
-def request_for_contact_needs(sender: Any, *, actor: Any, contact: Any, **kwargs: Any) -> None:
+def request_for_contact_needs(sender: Any, *, actor: User, contact: Any, **kwargs: Any) -> None:
     """Receiver of `linli.care.signals.contact_logged`: the needs a contact found become a request at
     once, held by the person's grid (S1), in the contact's transaction."""
     if contact.needs_found:
@@ -412,7 +412,7 @@ def request_for_contact_needs(sender: Any, *, actor: Any, contact: Any, **kwargs
 
 
 @transaction.atomic
-def request_accept(*, actor: Any, request: Request, version: int) -> Request:
+def request_accept(*, actor: User, request: Request, version: int) -> Request:
     """The actor takes the request on for the unit holding it (承办)."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -425,7 +425,7 @@ def request_accept(*, actor: Any, request: Request, version: int) -> Request:
 
 @transaction.atomic
 def request_note(
-    *, actor: Any, request: Request, note: str, attachments: Iterable[UploadedFile[bytes]] = ()
+    *, actor: User, request: Request, note: str, attachments: Iterable[UploadedFile[bytes]] = ()
 ) -> RequestEvent:
     """Add a note (and photos) to the timeline: whoever handles requests where it arose or holds it."""
     request = _reload(request, None)
@@ -440,7 +440,7 @@ def request_note(
 
 
 @transaction.atomic
-def request_escalate(*, actor: Any, request: Request, version: int, reason: str) -> Request:
+def request_escalate(*, actor: User, request: Request, version: int, reason: str) -> Request:
     """Pass the request one level up the ladder, with the reason the holder cannot solve it."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -460,7 +460,7 @@ def request_escalate(*, actor: Any, request: Request, version: int, reason: str)
 
 
 @transaction.atomic
-def request_return(*, actor: Any, request: Request, version: int, instructions: str) -> Request:
+def request_return(*, actor: User, request: Request, version: int, instructions: str) -> Request:
     """Send the request back to the unit that escalated it, with instructions."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -479,7 +479,9 @@ def request_return(*, actor: Any, request: Request, version: int, instructions: 
 
 
 @transaction.atomic
-def request_handoff(*, actor: Any, request: Request, version: int, body: str = "", note: str = "") -> Request:
+def request_handoff(
+    *, actor: User, request: Request, version: int, body: str = "", note: str = ""
+) -> Request:
     """Record that the request was handed to an outside competent body (市场监管局、卫健委 …)."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -491,7 +493,7 @@ def request_handoff(*, actor: Any, request: Request, version: int, body: str = "
 
 
 @transaction.atomic
-def request_handoff_response(*, actor: Any, request: Request, version: int, response: str) -> Request:
+def request_handoff_response(*, actor: User, request: Request, version: int, response: str) -> Request:
     """Record the outside body's answer to a hand-off."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -514,7 +516,7 @@ def request_handoff_response(*, actor: Any, request: Request, version: int, resp
 @transaction.atomic
 def request_solve(
     *,
-    actor: Any,
+    actor: User,
     request: Request,
     version: int,
     solution: str,
@@ -560,7 +562,7 @@ def _satisfaction(value: Any) -> int:
 
 @transaction.atomic
 def request_close(
-    *, actor: Any, request: Request, version: int, satisfaction: Any, comment: str = "", method: str
+    *, actor: User, request: Request, version: int, satisfaction: Any, comment: str = "", method: str
 ) -> Request:
     """Close a solved request with the resident's satisfaction, asked by the member or by a call-back.
 
