@@ -4,7 +4,7 @@ revealing their guardians' phones."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -42,7 +42,7 @@ def can_view_health(user: User, unit_path: str) -> bool:
     return scope_for(user).can(Capability.VIEW_HEALTH, unit_path)
 
 
-def visible_categories(categories: Any, *, health: bool) -> list[KeyPersonCategory]:
+def visible_categories(categories: Iterable[KeyPersonCategory], *, health: bool) -> list[KeyPersonCategory]:
     """A key person's categories as the reader may see them: without the health ones unless `health`."""
     return [c for c in categories if health or c.category not in HEALTH_CATEGORIES]
 

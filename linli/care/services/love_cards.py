@@ -13,7 +13,6 @@ import datetime
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -123,7 +122,7 @@ def _station_of(path: str) -> Unit | None:
     return Unit.objects.filter(path=paths.SEPARATOR.join(parts[:2])).first() if len(parts) >= 2 else None
 
 
-def _community_officer(path: str) -> Any:
+def _community_officer(path: str) -> User | None:
     parts = path.split(paths.SEPARATOR)
     community = (
         Unit.objects.select_related("responsible").filter(path=paths.SEPARATOR.join(parts[:3])).first()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,6 +23,7 @@ from linli.care.selectors.key_persons import can_view_health
 from linli.care.selectors.sweeps import open_sweeps_under
 from linli.care.selectors.units import care_units_of
 from linli.care.selectors.worklists import (
+    KeyPersonRow,
     contacts_due,
     due_counts,
     key_person_row,
@@ -46,13 +47,15 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _due_rows(queryset: Any, request: HttpRequest, on: datetime.date) -> tuple[Any, list[Any]]:
+def _due_rows(
+    queryset: QuerySet[KeyPerson], request: HttpRequest, on: datetime.date
+) -> tuple[Page[KeyPerson], list[KeyPersonRow]]:
     user = signed_in(request.user)
     page = Paginator(queryset.prefetch_related("categories"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return page, [_row(user, k, on) for k in page]
 
 
-def _row(user: User, key_person: KeyPerson, on: datetime.date) -> Any:
+def _row(user: User, key_person: KeyPerson, on: datetime.date) -> KeyPersonRow:
     """A worklist row; health categories only for readers with VIEW_HEALTH where the person lives."""
     return key_person_row(key_person, on=on, health=can_view_health(user, key_person.unit_path))
 

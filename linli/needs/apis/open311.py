@@ -63,7 +63,7 @@ def _iso(value: datetime.datetime | None) -> str | None:
     return None if value is None else timezone.localtime(value).isoformat(timespec="seconds")
 
 
-def _user_of(request: HttpRequest, params: Any) -> Any:
+def _user_of(request: HttpRequest, params: Any) -> User:
     """The active user an `api_key` belongs to (the lookup of /api/v1/'s bearer tokens); else 403."""
     key = (params.get("api_key") or "").strip()
     if not key:

@@ -61,7 +61,7 @@ class AttachmentsField(forms.FileField):
         return [super(AttachmentsField, self).clean(f, initial) for f in files]
 
 
-def _text_field(label: Any, what: str, *, max_length: int, rows: int = 3, **attrs: Any) -> Any:
+def _text_field(label: Any, what: str, *, max_length: int, rows: int = 3, **attrs: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,

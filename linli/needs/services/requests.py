@@ -13,7 +13,7 @@ import datetime
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -44,6 +44,10 @@ from linli.org.models import Unit
 from linli.org.selectors.units import ReadOnlyAccess, get_unit_for_user
 from linli.registry.selectors.addresses import addresses_visible_to
 from linli.registry.selectors.residents import residents_visible_to
+
+if TYPE_CHECKING:
+    from linli.care.models import Contact, KeyPerson
+    from linli.registry.models import Address, Resident
 
 TEXT_MAX = text_limit(Request, "text")
 CALLER_NAME_MAX = text_limit(Request, "caller_name")
@@ -157,7 +161,7 @@ def _looks_like(content_type: str, head: bytes) -> bool:
     return head.startswith(signatures[content_type])
 
 
-def _notify_unit(unit: Unit, text: str, *, skip: Any = None) -> None:
+def _notify_unit(unit: Unit, text: str, *, skip: User | None = None) -> None:
     for user in handlers_of(unit):
         if skip is not None and user.pk == getattr(skip, "pk", None):
             continue
@@ -230,9 +234,9 @@ class Filing:
     category: RequestCategory
     # Where it arose: the unit named, else the address's grid (request_file prefers the address's).
     unit: Unit
-    address: Any = None
-    resident: Any = None
-    key_person: Any = None
+    address: Address | None = None
+    resident: Resident | None = None
+    key_person: KeyPerson | None = None
 
     def refs(self) -> dict[str, Any]:
         return {
@@ -253,7 +257,7 @@ def filing_resolve(
     unit_code: str = "",
     address_id: int | None = None,
     resident_id: int | None = None,
-    key_person: Any = None,
+    key_person: KeyPerson | None = None,
 ) -> Filing:
     """The one reading of what a filing names, for every entry point (the page, the API, Open311, the
     public grid page): the active category by code or id, the address and the resident among those
@@ -300,13 +304,13 @@ def request_file(
     text: str,
     unit: Unit,
     urgency: str = "",
-    resident: Any = None,
+    resident: Resident | None = None,
     caller_name: str = "",
     caller_phone: str = "",
-    address: Any = None,
+    address: Address | None = None,
     place_text: str = "",
-    key_person: Any = None,
-    contact: Any = None,
+    key_person: KeyPerson | None = None,
+    contact: Contact | None = None,
     attachments: Iterable[UploadedFile[bytes]] = (),
 ) -> Request:
     """File a request; the unit where it arose (grid, or community) holds it first.
@@ -384,7 +388,7 @@ def request_file(
     return request
 
 
-def request_from_contact(*, actor: User, contact: Any) -> Request:
+def request_from_contact(*, actor: User, contact: Contact) -> Request:
     """The request a contact's "needs found" opens (the care issue's hand-over to the closed loop)."""
     key_person = contact.key_person
     resident = key_person.resident

@@ -334,40 +334,40 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "needs/request_detail.html", _detail_context(request, found))
 
 
-Perform = Callable[[Any, Request, dict[str, Any]], Any]
+Perform = Callable[[User, Request, dict[str, Any]], object]
 
 
-def _accept(user: User, found: Request, data: dict[str, Any]) -> Any:
+def _accept(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_accept(actor=user, request=found, version=data["version"])
 
 
-def _note(user: User, found: Request, data: dict[str, Any]) -> Any:
+def _note(user: User, found: Request, data: dict[str, Any]) -> RequestEvent:
     return request_note(actor=user, request=found, note=data["note"], attachments=data["attachments"])
 
 
-def _escalate(user: User, found: Request, data: dict[str, Any]) -> Any:
+def _escalate(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_escalate(actor=user, request=found, version=data["version"], reason=data["reason"])
 
 
-def _return(user: User, found: Request, data: dict[str, Any]) -> Any:
+def _return(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_return(
         actor=user, request=found, version=data["version"], instructions=data["instructions"]
     )
 
 
-def _handoff(user: User, found: Request, data: dict[str, Any]) -> Any:
+def _handoff(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_handoff(
         actor=user, request=found, version=data["version"], body=data["body"], note=data["note"]
     )
 
 
-def _handoff_response(user: User, found: Request, data: dict[str, Any]) -> Any:
+def _handoff_response(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_handoff_response(
         actor=user, request=found, version=data["version"], response=data["response"]
     )
 
 
-def _solve(user: User, found: Request, data: dict[str, Any]) -> Any:
+def _solve(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_solve(
         actor=user,
         request=found,
@@ -377,7 +377,7 @@ def _solve(user: User, found: Request, data: dict[str, Any]) -> Any:
     )
 
 
-def _close(user: User, found: Request, data: dict[str, Any]) -> Any:
+def _close(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_close(
         actor=user,
         request=found,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from linli.notify.models import Notification
 from linli.notify.services.channels import BACKENDS, DeliveryError
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
 
 MAX_ATTEMPTS = 8
 _BASE_DELAY: datetime.timedelta = datetime.timedelta(seconds=30)
@@ -29,7 +32,7 @@ def backoff(attempts: int) -> datetime.timedelta:
     return min(_BASE_DELAY * factor, _MAX_DELAY)
 
 
-def notify(*, recipient: Any, text: str, unit_path: str = "", phone: str = "") -> list[Notification]:
+def notify(*, recipient: User | None, text: str, unit_path: str = "", phone: str = "") -> list[Notification]:
     """Queue `text` for `recipient` on every configured channel; delivery starts after the commit.
 
     Call inside the transaction of the change that causes it: if that rolls back, nothing is sent.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -182,15 +182,15 @@ class DisputeDetailOut(DisputeOut):
         return dispute_parties(dispute=dispute)
 
     @staticmethod
-    def resolve_events(dispute: Dispute) -> Any:
+    def resolve_events(dispute: Dispute) -> QuerySet[DisputeEvent]:
         return dispute_timeline(dispute=dispute)
 
     @staticmethod
-    def resolve_mediations(dispute: Dispute) -> Any:
+    def resolve_mediations(dispute: Dispute) -> QuerySet[Mediation]:
         return dispute.mediations.select_related("mediated_by").order_by("created_at", "id")
 
     @staticmethod
-    def resolve_checks(dispute: Dispute) -> Any:
+    def resolve_checks(dispute: Dispute) -> QuerySet[DisputeCheck]:
         return dispute.checks.select_related("checked_by").order_by("due_on", "id")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -132,7 +132,7 @@ class HazardDetailOut(HazardOut):
     rechecks: list[RecheckOut]
 
     @staticmethod
-    def resolve_rechecks(hazard: Hazard) -> Any:
+    def resolve_rechecks(hazard: Hazard) -> QuerySet[HazardRecheck]:
         return hazard_rechecks(hazard=hazard)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -52,7 +52,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _form_error(form: Any, exc: ServiceError) -> None:
+def _form_error(form: forms.BaseForm, exc: ServiceError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
