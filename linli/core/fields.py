@@ -5,7 +5,7 @@ from typing import Any
 from django.db import models
 
 
-class PathField(models.CharField):
+class PathField(models.CharField):  # type: ignore[type-arg]  # generic only in the stubs
     """A materialised unit path. Byte-order collation on PostgreSQL so that subtree ranges hold."""
 
     def db_parameters(self, connection: Any) -> dict[str, Any]:

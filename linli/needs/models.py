@@ -25,7 +25,7 @@ class Urgency(models.TextChoices):
 
 
 # Hours a level has to act on a request, by urgency; a category may set a shorter limit.
-URGENCY_HOURS = {Urgency.URGENT: 4, Urgency.HIGH: 24, Urgency.NORMAL: 72}
+URGENCY_HOURS: dict[str, int] = {Urgency.URGENT: 4, Urgency.HIGH: 24, Urgency.NORMAL: 72}
 
 
 class Channel(models.TextChoices):
@@ -66,7 +66,7 @@ class RequestCategory(models.Model):
         return self.name
 
     def hours_for(self, urgency: str) -> int:
-        hours = URGENCY_HOURS.get(urgency, URGENCY_HOURS[Urgency.NORMAL])  # type: ignore[call-overload]
+        hours = URGENCY_HOURS.get(urgency, URGENCY_HOURS[Urgency.NORMAL])
         return min(hours, self.deadline_hours) if self.deadline_hours else hours
 
 

@@ -9,7 +9,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from linli.audit.models import AuditEvent
 
 # The fields a hash covers, in this order. The id is not among them (it is only known after the insert
 # and rows are never updated); a removed row shows as the next row's prev_hash not matching.
@@ -49,7 +52,7 @@ def event_hash(fields: dict[str, Any], prev_hash: str) -> str:
     return hashlib.sha256(canonical(fields, prev_hash)).hexdigest()
 
 
-def fields_of(event: Any) -> dict[str, Any]:
+def fields_of(event: AuditEvent) -> dict[str, Any]:
     return {name: getattr(event, name) for name in HASHED_FIELDS}
 
 

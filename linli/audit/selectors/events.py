@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.models import AuditEvent
 from linli.audit.selectors.labels import describe
@@ -19,13 +18,13 @@ from linli.core import paths
 from linli.core.spreadsheet import Column, csv_bytes, xlsx_bytes
 
 
-def audit_roots(*, user: Any) -> list[str]:
+def audit_roots(*, user: User) -> list[str]:
     """The unit paths under which the user may read the audit log."""
     scope = scope_for(user)
     return [g.path for g in scope.grants if scope.can(Capability.VIEW_AUDIT, g.path)]
 
 
-def audit_events_visible_to(*, user: Any) -> QuerySet[AuditEvent]:
+def audit_events_visible_to(*, user: User) -> QuerySet[AuditEvent]:
     """Events under the subtrees where the user holds a role that may read the audit log."""
     roots = audit_roots(user=user)
     if not roots:
@@ -35,7 +34,7 @@ def audit_events_visible_to(*, user: Any) -> QuerySet[AuditEvent]:
 
 
 def audit_events_for(
-    *, user: Any, unit_path: str = "", start: date | None = None, end: date | None = None
+    *, user: User, unit_path: str = "", start: date | None = None, end: date | None = None
 ) -> QuerySet[AuditEvent]:
     """The user's visible events, narrowed to a unit's subtree and to the days start..end (inclusive,
     local time). A unit outside the user's audit scope narrows to nothing."""
@@ -98,15 +97,15 @@ def _rows(events: Iterable[AuditEvent]) -> Iterator[Sequence[object]]:
         ]
 
 
-def _stream(events: Any) -> Iterable[AuditEvent]:
-    if hasattr(events, "select_related"):
+def _stream(events: Iterable[AuditEvent]) -> Iterable[AuditEvent]:
+    if isinstance(events, QuerySet):
         return events.select_related("actor").iterator(chunk_size=2000)
     return events
 
 
-def audit_csv_bytes(events: Any) -> bytes:
+def audit_csv_bytes(events: Iterable[AuditEvent]) -> bytes:
     return csv_bytes(columns=COLUMNS, rows=_rows(_stream(events)))
 
 
-def audit_xlsx_bytes(events: Any, *, title: str) -> bytes:
+def audit_xlsx_bytes(events: Iterable[AuditEvent], *, title: str) -> bytes:
     return xlsx_bytes(sheet_title="审计日志", title=title, columns=COLUMNS, rows=_rows(_stream(events)))

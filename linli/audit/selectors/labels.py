@@ -3,9 +3,12 @@ the object where it has a page. An unknown code reads as itself."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
+
+if TYPE_CHECKING:
+    from linli.audit.models import AuditEvent
 
 ACTION_LABELS: dict[str, str] = {
     # Accounts and sign-in
@@ -182,7 +185,7 @@ def object_url(object_type: str, object_id: str) -> str:
         return ""
 
 
-def describe(event: Any) -> dict[str, str]:
+def describe(event: AuditEvent) -> dict[str, str]:
     """The Chinese columns of one event, for the page and the exports."""
     actor = event.actor_username or "系统/匿名"
     name = getattr(event.actor, "display_name", "") if event.actor_id else ""

@@ -8,7 +8,7 @@ order.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -16,6 +16,9 @@ from django.utils import timezone
 from linli.audit.models import AuditEvent
 from linli.audit.selectors.chain import GENESIS, event_hash, fields_of
 from linli.core.context import client_address
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
 
 # pg_advisory_xact_lock key for the audit chain (any constant no other code uses: "linliaud").
 CHAIN_LOCK = 0x6C696E6C69617564
@@ -25,7 +28,7 @@ CHAIN_LOCK = 0x6C696E6C69617564
 ACCOUNT_ACTION_PREFIXES = ("auth.", "account.", "user.", "api_token.", "membership.", "password.", "otp.")
 
 
-def _districts_of(user: Any) -> list[str]:
+def _districts_of(user: User) -> list[str]:
     from linli.accounts.models import Membership
 
     unit_paths = (
@@ -47,23 +50,23 @@ def _deployment_districts() -> list[str]:
     return list(Unit.objects.filter(parent__isnull=True).order_by("path").values_list("path", flat=True))
 
 
-def account_unit_paths(*, actor: Any, obj: models.Model | None, detail: dict[str, Any]) -> list[str]:
+def account_unit_paths(*, actor: User | None, obj: models.Model | None, detail: dict[str, Any]) -> list[str]:
     """The districts whose auditors see an account event: those of the account it is about (the
     object if it is a user or belongs to one, else the actor, else the username tried); for an account
     without roles those of the actor; for an unknown username every district of the deployment."""
     from linli.accounts.models import User
 
-    subject: Any = None
+    subject: User | None = None
     if isinstance(obj, User):
         subject = obj
     elif obj is not None and isinstance(getattr(obj, "user", None), User):
         subject = obj.user  # type: ignore[attr-defined]
-    elif actor is not None and getattr(actor, "is_authenticated", False):
+    elif actor is not None and actor.is_authenticated:
         subject = actor
     elif detail.get("username"):
         subject = User.objects.filter(username__iexact=str(detail["username"])).first()
     districts = _districts_of(subject) if subject is not None else []
-    if not districts and actor is not None and getattr(actor, "is_authenticated", False):
+    if not districts and actor is not None and actor.is_authenticated:
         districts = _districts_of(actor)  # e.g. an account created before it has any role
     return districts or _deployment_districts()
 
@@ -83,7 +86,7 @@ def _write(fields: dict[str, Any]) -> AuditEvent:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -100,7 +103,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     detail = detail or {}
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user = actor if actor is not None and actor.is_authenticated else None
     unit_paths = [unit_path]
     if not unit_path and action.startswith(ACCOUNT_ACTION_PREFIXES):
         unit_paths = account_unit_paths(actor=actor, obj=obj, detail=detail) or [""]
@@ -108,8 +111,8 @@ def audit_record(
         _write(
             {
                 "at": timezone.now(),
-                "actor": actor if is_user else None,
-                "actor_username": actor.get_username() if is_user else "",
+                "actor": user,
+                "actor_username": user.get_username() if user is not None else "",
                 "action": action,
                 "object_type": object_type,
                 "object_id": str(object_id),

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.core import paths
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
 
 ID_NUMBER_SEARCH = "按身份证号查询"
 
@@ -29,7 +33,7 @@ def id_number_digest(number: str) -> str:
     return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def scope_unit_path(user: Any) -> str:
+def scope_unit_path(user: User | AnonymousUser) -> str:
     """The one unit that holds all of the user's data scope: the common ancestor of its roots."""
     scope = scope_for(user)
     roots = scope.full_roots or scope.unit_roots
@@ -47,7 +51,7 @@ def scope_unit_path(user: Any) -> str:
 
 def audit_read(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     action: str,
     obj: models.Model | None = None,
     unit_path: str | None = None,
@@ -55,11 +59,14 @@ def audit_read(
     object_id: str | int = "",
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Record one read. Without `unit_path` the read is recorded against the user's whole scope."""
+    """Record one read. Without `unit_path` the read is recorded against the user's whole scope.
+
+    `user` may still be `request.user` unnarrowed (registry's pages); an anonymous one is recorded
+    without an actor, as `audit_record` always did."""
     if unit_path is None:
         unit_path = scope_unit_path(user)
     audit_record(
-        actor=user,
+        actor=None if isinstance(user, AnonymousUser) else user,
         action=action,
         obj=obj,
         object_type=object_type,

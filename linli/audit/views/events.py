@@ -22,6 +22,7 @@ from linli.audit.selectors.labels import describe
 from linli.audit.services.events import audit_record
 from linli.core import paths
 from linli.core.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+from linli.core.users import signed_in
 
 # An export is one request: above this many events, narrow the unit or the period (or archive by month).
 EXPORT_LIMIT = 200_000
@@ -38,20 +39,22 @@ def _unit_choices(roots: list[str]) -> list[tuple[str, str]]:
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
-    roots = audit_roots(user=request.user)
+    user = signed_in(request.user)
+    roots = audit_roots(user=user)
     if not roots:
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None, units=_unit_choices(roots))
     data = form.cleaned_data if form.is_valid() else {}
     events = audit_events_for(
-        user=request.user, unit_path=data.get("unit") or "", start=data.get("start"), end=data.get("end")
+        user=user, unit_path=data.get("unit") or "", start=data.get("start"), end=data.get("end")
     )
     return form, events
 
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).can_anywhere(Capability.VIEW_AUDIT):
+    user = signed_in(request.user)
+    if not scope_for(user).can_anywhere(Capability.VIEW_AUDIT):
         raise PermissionDenied
     form, events = _filtered(request)
     page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
@@ -70,17 +73,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered log as xlsx (default) or csv; the export is itself an audit event."""
-    if not scope_for(request.user).can_anywhere(Capability.VIEW_AUDIT):
+    user = signed_in(request.user)
+    if not scope_for(user).can_anywhere(Capability.VIEW_AUDIT):
         raise PermissionDenied
     form, events = _filtered(request)
     as_csv = request.GET.get("format") == "csv"
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     unit_path = data.get("unit") or ""
-    roots = audit_roots(user=request.user)
+    roots = audit_roots(user=user)
     with transaction.atomic():
         for root in [unit_path] if unit_path else roots:
             audit_record(
-                actor=request.user,
+                actor=user,
                 action="audit.export",
                 object_type="org.unit",
                 unit_path=root,

@@ -17,6 +17,7 @@ from linli.care.models import Contact
 from linli.care.selectors.contacts import get_key_person_for_contact, key_person_contacts
 from linli.care.selectors.key_persons import can_view_health, get_key_person_detail_for_user
 from linli.care.services.contacts import contact_log
+from linli.core.users import signed_in
 
 router = Router()
 
@@ -96,16 +97,18 @@ def key_person_contact_list(
     request: HttpRequest, key_person_id: int, paging: Query[Paging]
 ) -> dict[str, Any]:
     """The contact history, newest first."""
-    key_person = get_key_person_detail_for_user(request.user, key_person_id)
+    user = signed_in(request.user)
+    key_person = get_key_person_detail_for_user(user, key_person_id)
     return page_of(key_person_contacts(key_person=key_person), paging)
 
 
 @router.post("/key-persons/{key_person_id}/contacts", response={201: ContactOut, 422: ProblemOut})
 def key_person_contact_log(request: HttpRequest, key_person_id: int, body: ContactIn) -> Status[Contact]:
     """Log a contact: a reached one moves the due date on; 403 for roles that only read."""
-    key_person = get_key_person_for_contact(request.user, key_person_id)
+    user = signed_in(request.user)
+    key_person = get_key_person_for_contact(user, key_person_id)
     contact = contact_log(
-        actor=request.user,
+        actor=user,
         key_person=key_person,
         occurred_at=body.occurred_at or timezone.now(),
         kind=body.kind,

@@ -39,6 +39,7 @@ from linli.care.services.key_persons import (
 from linli.core.errors import ServiceError
 from linli.core.limits import too_long
 from linli.core.masking import mask_phone
+from linli.core.users import signed_in
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.org.selectors.units import get_area_for_user
 from linli.registry.selectors.residents import get_resident_for_user
@@ -157,16 +158,18 @@ def key_persons(
     request: HttpRequest, filters: Query[KeyPersonFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
     """Key persons on the ledger in scope, by grid; `unit` narrows to a grid, community or station."""
-    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
-    queryset = key_persons_in(user=request.user, unit=unit).prefetch_related("categories")
-    audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, filters.unit) if filters.unit else None
+    queryset = key_persons_in(user=user, unit=unit).prefetch_related("categories")
+    audit_read(user=user, action="key_person.list", unit_path=unit.path if unit else None,
                detail={"page": paging.page})  # fmt: skip
     return page_of(queryset, paging)
 
 
 @router.get("/key-persons/{key_person_id}", response=KeyPersonDetailOut)
 def key_person_detail(request: HttpRequest, key_person_id: int) -> KeyPerson:
-    return get_key_person_detail_for_user(request.user, key_person_id)
+    user = signed_in(request.user)
+    return get_key_person_detail_for_user(user, key_person_id)
 
 
 class CategoryIn(Schema):
@@ -278,10 +281,11 @@ def key_person_create(request: HttpRequest, body: KeyPersonIn) -> Status[KeyPers
 
     404 for a resident outside the caller's scope, 403 for roles that do not manage care.
     """
-    resident = get_resident_for_user(request.user, body.resident_id)
-    require_right(request.user, Capability.MANAGE_CARE, resident.unit_path)
+    user = signed_in(request.user)
+    resident = get_resident_for_user(user, body.resident_id)
+    require_right(user, Capability.MANAGE_CARE, resident.unit_path)
     key_person = key_person_enrol(
-        actor=request.user,
+        actor=user,
         resident=resident,
         categories=[
             CategoryInput(
@@ -306,11 +310,12 @@ def key_person_reassign_endpoint(
     request: HttpRequest, key_person_id: int, body: ReassignIn
 ) -> Status[KeyPerson]:
     """Change who is paired with a key person (结对调整), for a reason; the audit event keeps old and new."""
-    key_person = get_key_person_for_user(request.user, key_person_id)
+    user = signed_in(request.user)
+    key_person = get_key_person_for_user(user, key_person_id)
     path = key_person.unit_path
-    require_right(request.user, Capability.MANAGE_CARE, path)
+    require_right(user, Capability.MANAGE_CARE, path)
     key_person = key_person_reassign(
-        actor=request.user,
+        actor=user,
         key_person=key_person,
         responsible=_pairing_member(body.responsible_id, path, "responsible", "结对责任人"),
         backup=_pairing_member(body.backup_id, path, "backup", "备用联系人"),
@@ -326,7 +331,8 @@ class RemoveIn(Schema):
 @router.post("/key-persons/{key_person_id}/remove", response={200: KeyPersonDetailOut, 422: ProblemOut})
 def key_person_remove_endpoint(request: HttpRequest, key_person_id: int, body: RemoveIn) -> Status[KeyPerson]:
     """Take a person off the ledger with the reason (moved away, recovered, died); audited."""
-    key_person = get_key_person_for_user(request.user, key_person_id)
-    require_right(request.user, Capability.MANAGE_CARE, key_person.unit_path)
-    key_person = key_person_remove(actor=request.user, key_person=key_person, reason=body.reason)
+    user = signed_in(request.user)
+    key_person = get_key_person_for_user(user, key_person_id)
+    require_right(user, Capability.MANAGE_CARE, key_person.unit_path)
+    key_person = key_person_remove(actor=user, key_person=key_person, reason=body.reason)
     return Status(200, key_person)

@@ -22,6 +22,7 @@ from linli.care.selectors.sweeps import (
 )
 from linli.care.selectors.units import require_right
 from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
+from linli.core.users import signed_in
 from linli.org.selectors.units import get_area_for_user
 
 router = Router()
@@ -107,7 +108,8 @@ class SweepCloseIn(Schema):
 @router.get("/sweeps", response=list[SweepOut])
 def sweep_list(request: HttpRequest) -> list[Sweep]:
     """Sweeps in the user's units, newest first (the latest 100)."""
-    sweeps = list(sweeps_visible_to(user=request.user).select_related("unit")[:100])
+    user = signed_in(request.user)
+    sweeps = list(sweeps_visible_to(user=user).select_related("unit")[:100])
     coverages = coverages_of(sweeps)
     for sweep in sweeps:
         setattr(sweep, _COVERAGE, coverages[sweep.pk])
@@ -116,10 +118,11 @@ def sweep_list(request: HttpRequest) -> list[Sweep]:
 
 @router.post("/sweeps", response={201: SweepOut, 422: ProblemOut})
 def sweep_create(request: HttpRequest, body: SweepIn) -> Status[Sweep]:
-    unit = get_area_for_user(request.user, body.unit)
-    require_right(request.user, Capability.LOG_CONTACTS, unit.path)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, body.unit)
+    require_right(user, Capability.LOG_CONTACTS, unit.path)
     sweep = sweep_start(
-        actor=request.user, unit=unit, kind=body.kind, title=body.title, building_key=body.building_key
+        actor=user, unit=unit, kind=body.kind, title=body.title, building_key=body.building_key
     )
     return Status(201, sweep)
 
@@ -127,8 +130,9 @@ def sweep_create(request: HttpRequest, body: SweepIn) -> Status[Sweep]:
 @router.get("/sweeps/{sweep_id}", response=SweepDetailOut)
 def sweep_detail(request: HttpRequest, sweep_id: int) -> Sweep:
     """A sweep's coverage and exactly which households are still unaccounted for."""
-    sweep = get_sweep_for_user(request.user, sweep_id)
-    audit_read(user=request.user, action="sweep.view", obj=sweep, unit_path=sweep.unit_path)
+    user = signed_in(request.user)
+    sweep = get_sweep_for_user(user, sweep_id)
+    audit_read(user=user, action="sweep.view", obj=sweep, unit_path=sweep.unit_path)
     return sweep
 
 
@@ -136,13 +140,14 @@ def sweep_detail(request: HttpRequest, sweep_id: int) -> Sweep:
 def sweep_household_mark(
     request: HttpRequest, sweep_id: int, household_id: int, body: HouseholdMarkIn
 ) -> Status[SweepHousehold]:
-    sweep = get_sweep_for_user(request.user, sweep_id)
+    user = signed_in(request.user)
+    sweep = get_sweep_for_user(user, sweep_id)
     household = sweep.households.select_related("address", "sweep").filter(pk=household_id).first()
     if household is None:
         raise Http404
-    require_right(request.user, Capability.LOG_CONTACTS, household.unit_path)
+    require_right(user, Capability.LOG_CONTACTS, household.unit_path)
     household = sweep_mark(
-        actor=request.user,
+        actor=user,
         household=household,
         outcome=body.outcome,
         note=body.note,
@@ -154,7 +159,8 @@ def sweep_household_mark(
 @router.post("/sweeps/{sweep_id}/close", response={200: SweepOut, 422: ProblemOut})
 def sweep_close_endpoint(request: HttpRequest, sweep_id: int, body: SweepCloseIn) -> Status[Sweep]:
     """Close a sweep; with households unaccounted for only a supervisor may, with a reason."""
-    sweep = get_sweep_for_user(request.user, sweep_id)
-    require_right(request.user, Capability.LOG_CONTACTS, sweep.unit_path)
-    sweep = sweep_close(actor=request.user, sweep=sweep, reason=body.reason)
+    user = signed_in(request.user)
+    sweep = get_sweep_for_user(user, sweep_id)
+    require_right(user, Capability.LOG_CONTACTS, sweep.unit_path)
+    sweep = sweep_close(actor=user, sweep=sweep, reason=body.reason)
     return Status(200, sweep)

@@ -15,6 +15,7 @@ from linli.api.paging import Paging, page_of
 from linli.audit.services.reads import audit_read
 from linli.care.apis.key_persons import KeyPersonPage, answer_on
 from linli.care.selectors.worklists import contacts_due
+from linli.core.users import signed_in
 from linli.org.selectors.units import get_area_for_user
 
 router = Router()
@@ -44,10 +45,11 @@ def worklist_contacts_due(
 
     `mine=true` narrows to the caller's own people, `unit` to a grid, community or station.
     """
-    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, filters.unit) if filters.unit else None
     on = datetime.date.fromisoformat(filters.on) if filters.on else timezone.localdate()
-    queryset = contacts_due(user=request.user, on=on, unit=unit, mine=filters.mine)
-    audit_read(user=request.user, action="key_person.list", unit_path=unit.path if unit else None,
+    queryset = contacts_due(user=user, on=on, unit=unit, mine=filters.mine)
+    audit_read(user=user, action="key_person.list", unit_path=unit.path if unit else None,
                detail={"list": "today" if filters.mine else "", "page": paging.page})  # fmt: skip
     answer_on(request, on)
     return page_of(queryset.prefetch_related("categories"), paging)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.care.models import Contact, KeyPerson
 from linli.care.selectors.key_persons import get_key_person_for_user
 from linli.org.selectors.units import ReadOnlyAccess
 
 
-def get_key_person_for_contact(user: Any, key_person_id: int) -> KeyPerson:
+def get_key_person_for_contact(user: User, key_person_id: int) -> KeyPerson:
     """A key person the user may log a contact for: 404 outside scope, 403 where the user only reads."""
     key_person = get_key_person_for_user(user, key_person_id)
     if not scope_for(user).can(Capability.LOG_CONTACTS, key_person.unit_path):

@@ -4,13 +4,13 @@ revealing their guardians' phones."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.care.models import Category, Guardian, KeyPerson, KeyPersonCategory
@@ -37,23 +37,23 @@ HEALTH_CATEGORIES: frozenset[str] = frozenset(
 HEALTH_WITHHELD = "健康信息仅照护人员可见"
 
 
-def can_view_health(user: Any, unit_path: str) -> bool:
+def can_view_health(user: User, unit_path: str) -> bool:
     """Whether `user` may see the health details of a key person of `unit_path`."""
     return scope_for(user).can(Capability.VIEW_HEALTH, unit_path)
 
 
-def visible_categories(categories: Any, *, health: bool) -> list[KeyPersonCategory]:
+def visible_categories(categories: Iterable[KeyPersonCategory], *, health: bool) -> list[KeyPersonCategory]:
     """A key person's categories as the reader may see them: without the health ones unless `health`."""
     return [c for c in categories if health or c.category not in HEALTH_CATEGORIES]
 
 
-def key_persons_visible_to(*, user: Any) -> QuerySet[KeyPerson]:
+def key_persons_visible_to(*, user: User) -> QuerySet[KeyPerson]:
     """Key persons in the user's geographic subtrees (departments see none)."""
     scope = scope_for(user)
     return KeyPerson.objects.filter(paths.any_subtree_q("unit_path", scope.full_roots), is_active=True)
 
 
-def get_key_person_for_user(user: Any, key_person_id: int) -> KeyPerson:
+def get_key_person_for_user(user: User, key_person_id: int) -> KeyPerson:
     """One key person; "absent" and "not yours" are the same 404."""
     key_person = (
         KeyPerson.objects.select_related("resident", "responsible", "backup").filter(pk=key_person_id).first()
@@ -65,7 +65,7 @@ def get_key_person_for_user(user: Any, key_person_id: int) -> KeyPerson:
     return key_person
 
 
-def get_key_person_detail_for_user(user: Any, key_person_id: int) -> KeyPerson:
+def get_key_person_detail_for_user(user: User, key_person_id: int) -> KeyPerson:
     """A key person's detail (categories, guardians, contact history): the read is audited."""
     from linli.audit.services.events import audit_record
 
@@ -74,7 +74,7 @@ def get_key_person_detail_for_user(user: Any, key_person_id: int) -> KeyPerson:
     return key_person
 
 
-def key_persons_in(*, user: Any, unit: Unit | None = None) -> QuerySet[KeyPerson]:
+def key_persons_in(*, user: User, unit: Unit | None = None) -> QuerySet[KeyPerson]:
     """Key persons on the ledger in scope, or under a unit the caller has accessed, by grid."""
     queryset = key_persons_visible_to(user=user)
     if unit is not None:
@@ -88,7 +88,7 @@ def age_on(birth_date: datetime.date | None, on: datetime.date) -> int | None:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def guardian_reveal(*, user: Any, key_person_id: int, reason: str) -> tuple[KeyPerson, list[Guardian]]:
+def guardian_reveal(*, user: User, key_person_id: int, reason: str) -> tuple[KeyPerson, list[Guardian]]:
     """A key person's guardians with their full phone numbers: 404 outside scope, 403 without the right
     to reveal, a reason required. One audit event (guardian.reveal, with the reason) stands for the read.
     """

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from linli.care.models import Category, KeyPerson, LoveCard
 from linli.care.selectors.key_persons import key_persons_visible_to
 from linli.core import paths
 from linli.org.models import Unit
 
+if TYPE_CHECKING:
+    from linli.accounts.models import User
 
-def love_cards_for_unit(*, user: Any, unit: Unit) -> list[LoveCard]:
+
+def love_cards_for_unit(*, user: User, unit: Unit) -> list[LoveCard]:
     """Live cards under a unit the caller has accessed, for the printable sheet."""
     people = key_persons_visible_to(user=user).filter(paths.subtree_q("unit_path", unit.path))
     return list(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -12,6 +12,9 @@ from linli.accounts.selectors.scope import scope_for
 from linli.care.models import Sweep, SweepHousehold
 from linli.core import paths
 from linli.org.models import Unit
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,12 @@ def sweep_unvisited(*, sweep: Sweep) -> QuerySet[SweepHousehold]:
     )
 
 
-def sweeps_visible_to(*, user: Any) -> QuerySet[Sweep]:
+def sweeps_visible_to(*, user: User) -> QuerySet[Sweep]:
     scope = scope_for(user)
     return Sweep.objects.filter(paths.any_subtree_q("unit_path", scope.full_roots)).order_by("-started_at")
 
 
-def open_sweeps_under(*, user: Any, unit: Unit, limit: int = 20) -> list[tuple[Sweep, Coverage]]:
+def open_sweeps_under(*, user: User, unit: Unit, limit: int = 20) -> list[tuple[Sweep, Coverage]]:
     """Open sweeps in or under a unit the caller has accessed, newest first, each with its coverage.
 
     Two queries however many sweeps: the sweeps, then every sweep's households counted by outcome.
@@ -86,7 +89,7 @@ def coverages_of(sweeps: list[Sweep]) -> dict[int, Coverage]:
     }
 
 
-def get_sweep_for_user(user: Any, sweep_id: int) -> Sweep:
+def get_sweep_for_user(user: User, sweep_id: int) -> Sweep:
     sweep = Sweep.objects.select_related("unit").filter(pk=sweep_id).first()
     if sweep is None:
         raise Http404

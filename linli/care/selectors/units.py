@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from linli.accounts.models import ROLE_CAPABILITIES, Capability, Membership, User
@@ -14,7 +12,7 @@ from linli.org.models import Unit
 from linli.org.selectors.units import ReadOnlyAccess
 
 
-def care_units_of(*, user: Any) -> QuerySet[Unit]:
+def care_units_of(*, user: User) -> QuerySet[Unit]:
     """The units at the top of the user's geographic scope: where their care pages start."""
     roots = scope_for(user).full_roots
     return Unit.objects.filter(path__in=roots, is_active=True).select_related("scheme").order_by("path")
@@ -35,7 +33,7 @@ def members_for(path: str) -> QuerySet[User]:
     return User.objects.filter(pk__in=user_ids).order_by("display_name", "username")
 
 
-def require_right(user: Any, capability: str, path: str) -> None:
+def require_right(user: User, capability: str, path: str) -> None:
     """403 for a user who may read at `path` but not do what `capability` allows there (auditors, grid
     workers on the ledger), before any service runs; the services check again."""
     if not scope_for(user).can(capability, path):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.care.models import Vaccination
@@ -35,7 +34,7 @@ class FollowUpRow:
     reason: str
 
 
-def vaccination_followup(*, user: Any, unit: Unit, on: datetime.date | None = None) -> list[FollowUpRow]:
+def vaccination_followup(*, user: User, unit: Unit, on: datetime.date | None = None) -> list[FollowUpRow]:
     """Key persons and residents aged 60+ under `unit` who are not, or not fully, vaccinated (masked)."""
     on = on or timezone.localdate()
     born_before = (
@@ -103,7 +102,7 @@ VACCINATION_COLUMNS = [
 ]
 
 
-def vaccination_followup_xlsx(*, user: Any, unit: Unit) -> bytes:
+def vaccination_followup_xlsx(*, user: User, unit: Unit) -> bytes:
     """The follow-up list as a workbook (opens in Excel and WPS); the export is audited."""
     rows = vaccination_followup(user=user, unit=unit)
     data = xlsx_bytes(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -19,9 +19,12 @@ from linli.core import paths
 from linli.core.masking import mask_phone
 from linli.org.models import Unit
 
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
 
 def contacts_due(
-    *, user: Any, on: datetime.date, unit: Unit | None = None, mine: bool = False
+    *, user: User, on: datetime.date, unit: Unit | None = None, mine: bool = False
 ) -> QuerySet[KeyPerson]:
     """Who must be contacted by `on` (today's and overdue), emergencies first, then most overdue, then risk.
 
@@ -44,7 +47,7 @@ def contacts_due(
     )
 
 
-def key_persons_without_member(*, user: Any, unit: Unit | None = None) -> QuerySet[KeyPerson]:
+def key_persons_without_member(*, user: User, unit: Unit | None = None) -> QuerySet[KeyPerson]:
     """Key persons nobody is responsible for (after a member left without handing over)."""
     queryset = key_persons_visible_to(user=user).filter(responsible__isnull=True)
     if unit is not None:
@@ -60,7 +63,7 @@ class DueCounts:
     emergencies: int
 
 
-def due_counts(*, user: Any, on: datetime.date, unit: Unit | None = None, mine: bool = False) -> DueCounts:
+def due_counts(*, user: User, on: datetime.date, unit: Unit | None = None, mine: bool = False) -> DueCounts:
     """How many key persons there are, how many are overdue or due on `on`, how many have an emergency."""
     queryset = key_persons_visible_to(user=user)
     if unit is not None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
-from linli.accounts.models import Role
+from linli.accounts.models import Role, User
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.care.models import CadenceRule, Category, KeyPerson, RiskLevel
@@ -28,7 +27,9 @@ def cadence_days(*, categories: Iterable[str], risk_level: str) -> int:
 
 
 @transaction.atomic
-def cadence_rule_set(*, actor: Any, category: str, risk_level: str, interval_days: int) -> CadenceRule:
+def cadence_rule_set(
+    *, actor: User | None, category: str, risk_level: str, interval_days: int
+) -> CadenceRule:
     """Set a deployment-wide rule (district admins only) and recompute who it applies to.
 
     Due dates already set stay: a shorter cadence takes effect from each person's next contact.

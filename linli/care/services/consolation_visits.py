@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.care.models import ConsolationVisit, KeyPerson
@@ -20,7 +19,7 @@ from linli.core.limits import limited_text
 @transaction.atomic
 def consolation_visit_record(
     *,
-    actor: Any,
+    actor: User,
     key_person: KeyPerson,
     visited_on: datetime.date,
     occasion: str,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.care.models import Contact, KeyPerson
@@ -26,7 +25,7 @@ MAX_BACKDATE = datetime.timedelta(days=14)
 @transaction.atomic
 def contact_log(
     *,
-    actor: Any,
+    actor: User,
     key_person: KeyPerson,
     occurred_at: datetime.datetime,
     kind: str,

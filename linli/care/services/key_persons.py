@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,7 +38,7 @@ def _check_member(member: User | None, path: str, what: str) -> None:
 @transaction.atomic
 def key_person_enrol(
     *,
-    actor: Any,
+    actor: User,
     resident: Resident,
     categories: list[CategoryInput],
     risk_level: str = RiskLevel.LOW,
@@ -127,7 +126,7 @@ def key_person_enrol(
 
 @transaction.atomic
 def key_person_reassign(
-    *, actor: Any, key_person: KeyPerson, responsible: User | None, backup: User | None = None, reason: str
+    *, actor: User, key_person: KeyPerson, responsible: User | None, backup: User | None = None, reason: str
 ) -> KeyPerson:
     """Hand a key person to another member (结对调整); the old and new member are in the audit event."""
     require_capability(actor, Capability.MANAGE_CARE, key_person.unit_path)
@@ -154,7 +153,7 @@ def key_person_reassign(
 
 
 @transaction.atomic
-def key_person_remove(*, actor: Any, key_person: KeyPerson, reason: str) -> KeyPerson:
+def key_person_remove(*, actor: User, key_person: KeyPerson, reason: str) -> KeyPerson:
     """Take a person off the ledger (moved away, recovered, died …) with the reason; audited.
 
     They leave every worklist at once; their contacts stay, and on-time rates still count the weeks
@@ -179,7 +178,7 @@ def key_person_remove(*, actor: Any, key_person: KeyPerson, reason: str) -> KeyP
 
 
 @transaction.atomic
-def member_hand_over(*, actor: Any, member: User, to: User, reason: str) -> int:
+def member_hand_over(*, actor: User, member: User, to: User, reason: str) -> int:
     """A member who leaves hands all their people to `to` before they go; returns how many moved."""
     moved = 0
     for key_person in KeyPerson.objects.select_for_update().filter(responsible=member, is_active=True):

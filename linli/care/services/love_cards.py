@@ -13,7 +13,6 @@ import datetime
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +20,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.care.models import KeyPerson, LoveCard, LoveCardScan
@@ -61,7 +60,7 @@ def given_name(name: str) -> str:
 
 
 @transaction.atomic
-def love_card_issue(*, actor: Any, key_person: KeyPerson) -> LoveCard:
+def love_card_issue(*, actor: User, key_person: KeyPerson) -> LoveCard:
     """A new card for the person; any live card of theirs is revoked (its link stops working)."""
     require_capability(actor, Capability.MANAGE_CARE, key_person.unit_path)
     if not key_person.is_active:
@@ -82,7 +81,7 @@ def love_card_issue(*, actor: Any, key_person: KeyPerson) -> LoveCard:
 
 
 @transaction.atomic
-def love_card_revoke(*, actor: Any, card: LoveCard, reason: str) -> LoveCard:
+def love_card_revoke(*, actor: User, card: LoveCard, reason: str) -> LoveCard:
     require_capability(actor, Capability.MANAGE_CARE, card.key_person.unit_path)
     if not reason.strip():
         raise ServiceError("请填写作废原因", field="reason")
@@ -123,7 +122,7 @@ def _station_of(path: str) -> Unit | None:
     return Unit.objects.filter(path=paths.SEPARATOR.join(parts[:2])).first() if len(parts) >= 2 else None
 
 
-def _community_officer(path: str) -> Any:
+def _community_officer(path: str) -> User | None:
     parts = path.split(paths.SEPARATOR)
     community = (
         Unit.objects.select_related("responsible").filter(path=paths.SEPARATOR.join(parts[:3])).first()

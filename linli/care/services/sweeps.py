@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import require_capability, scope_for
 from linli.audit.services.events import audit_record
 from linli.care.models import Sweep, SweepHousehold
@@ -20,7 +18,7 @@ from linli.registry.models import Address
 
 
 @transaction.atomic
-def sweep_start(*, actor: Any, unit: Unit, kind: str, title: str, building_key: str = "") -> Sweep:
+def sweep_start(*, actor: User, unit: Unit, kind: str, title: str, building_key: str = "") -> Sweep:
     """Open a sweep over every standard address of `unit` (or of one building in it)."""
     require_capability(actor, Capability.LOG_CONTACTS, unit.path)
     if unit.kind not in (Unit.Kind.GRID, Unit.Kind.COMMUNITY):
@@ -54,7 +52,7 @@ def sweep_start(*, actor: Any, unit: Unit, kind: str, title: str, building_key: 
 
 @transaction.atomic
 def sweep_mark(
-    *, actor: Any, household: SweepHousehold, outcome: str, note: str = "", new_key_persons: int = 0
+    *, actor: User, household: SweepHousehold, outcome: str, note: str = "", new_key_persons: int = 0
 ) -> SweepHousehold:
     """Record what happened at a household; a later visit may change an absent or refused one."""
     require_capability(actor, Capability.LOG_CONTACTS, household.unit_path)
@@ -74,7 +72,7 @@ def sweep_mark(
 
 
 @transaction.atomic
-def sweep_close(*, actor: Any, sweep: Sweep, reason: str = "") -> Sweep:
+def sweep_close(*, actor: User | None, sweep: Sweep, reason: str = "") -> Sweep:
     """Close a sweep. With households unaccounted for, only a supervisor may, and only with a reason."""
     require_capability(actor, Capability.LOG_CONTACTS, sweep.unit_path)
     reason = limited_text(reason, Sweep, "close_reason", name="reason")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.care.models import Vaccination
@@ -17,7 +15,7 @@ from linli.registry.models import Resident
 
 @transaction.atomic
 def vaccination_record(
-    *, actor: Any, resident: Resident, status: str, doses: int = 0, reason: str = "", note: str = ""
+    *, actor: User, resident: Resident, status: str, doses: int = 0, reason: str = "", note: str = ""
 ) -> Vaccination:
     """Set a resident's vaccination status; a missing or partial one needs the reason."""
     require_capability(actor, Capability.LOG_CONTACTS, resident.unit_path)

@@ -16,13 +16,15 @@ from linli.accounts.selectors.scope import scope_for
 from linli.care.selectors.key_persons import get_key_person_for_user
 from linli.care.services.consolation_visits import consolation_visit_record
 from linli.core.errors import ServiceError
+from linli.core.users import signed_in
 
 
 @login_required
 @require_POST
 def consolation_visit_new(request: HttpRequest, key_person_id: int) -> HttpResponse:
-    key_person = get_key_person_for_user(request.user, key_person_id)
-    if not scope_for(request.user).can(Capability.LOG_CONTACTS, key_person.unit_path):
+    user = signed_in(request.user)
+    key_person = get_key_person_for_user(user, key_person_id)
+    if not scope_for(user).can(Capability.LOG_CONTACTS, key_person.unit_path):
         raise PermissionDenied
     try:
         visited_on = datetime.date.fromisoformat(request.POST.get("visited_on", ""))
@@ -31,7 +33,7 @@ def consolation_visit_new(request: HttpRequest, key_person_id: int) -> HttpRespo
         return redirect("key-person-detail", key_person_id=key_person.pk)
     try:
         consolation_visit_record(
-            actor=request.user,
+            actor=user,
             key_person=key_person,
             visited_on=visited_on,
             occasion=request.POST.get("occasion", ""),

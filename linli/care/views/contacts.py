@@ -16,6 +16,7 @@ from linli.care.models import Contact, KeyPerson
 from linli.care.selectors.contacts import get_key_person_for_contact
 from linli.care.services.contacts import contact_log
 from linli.core.errors import ServiceError
+from linli.core.users import signed_in
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -42,11 +43,12 @@ def _logged_message(key_person: KeyPerson, contact: Contact) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def contact_new(request: HttpRequest, key_person_id: int) -> HttpResponse:
-    key_person = get_key_person_for_contact(request.user, key_person_id)
+    user = signed_in(request.user)
+    key_person = get_key_person_for_contact(user, key_person_id)
     form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = contact_log(actor=request.user, key_person=key_person, **form.cleaned_data)
+            contact = contact_log(actor=user, key_person=key_person, **form.cleaned_data)
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -39,6 +39,7 @@ from linli.care.services.key_persons import (
 from linli.care.views.worklists import _today
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
+from linli.core.users import signed_in
 from linli.lib.phone import PhoneError, normalise_phone
 from linli.registry.forms.residents import RevealForm
 from linli.registry.selectors.residents import get_resident_for_user
@@ -50,7 +51,8 @@ HISTORY_PER_PAGE = 20
 @never_cache
 @require_GET
 def key_person_detail(request: HttpRequest, key_person_id: int) -> HttpResponse:
-    key_person = get_key_person_detail_for_user(request.user, key_person_id)
+    user = signed_in(request.user)
+    key_person = get_key_person_detail_for_user(user, key_person_id)
     return render(request, "care/key_person_detail.html", _detail_context(request, key_person))
 
 
@@ -61,22 +63,24 @@ def _guardians_context(
     revealed: list[Guardian] | None = None,
 ) -> dict[str, Any]:
     """The guardians' card: masked phones, and the reveal form for those who may see them in full."""
+    user = signed_in(request.user)
     return {
         "key_person": key_person,
         "guardians": [(g, mask_phone(g.phone)) for g in key_person.guardians.all()],
-        "can_reveal": scope_for(request.user).can(Capability.REVEAL_PERSONAL, key_person.unit_path),
+        "can_reveal": scope_for(user).can(Capability.REVEAL_PERSONAL, key_person.unit_path),
         "reveal_form": reveal_form or RevealForm(),
         "revealed": revealed,
     }
 
 
 def _detail_context(request: HttpRequest, key_person: KeyPerson, **reveal: Any) -> dict[str, Any]:
+    user = signed_in(request.user)
     today = _today()
     history = Paginator(key_person_contacts(key_person=key_person), HISTORY_PER_PAGE).get_page(
         request.GET.get("page")
     )
     resident = key_person.resident
-    health = can_view_health(request.user, key_person.unit_path)
+    health = can_view_health(user, key_person.unit_path)
     return {
         **_guardians_context(request, key_person, **reveal),
         "resident": resident,
@@ -90,7 +94,7 @@ def _detail_context(request: HttpRequest, key_person: KeyPerson, **reveal: Any) 
         "history": history,
         "unit": grid_of(key_person=key_person),
         "can_log": key_person.is_active
-        and scope_for(request.user).can(Capability.LOG_CONTACTS, key_person.unit_path),
+        and scope_for(user).can(Capability.LOG_CONTACTS, key_person.unit_path),
         "visits": key_person.consolation_visits.select_related("visited_by")[:20],
         "today": today,
     }
@@ -104,15 +108,16 @@ def guardian_reveal_phones(request: HttpRequest, key_person_id: int) -> HttpResp
 
     A fragment for htmx; the whole key person page without it.
     """
+    user = signed_in(request.user)
     form = RevealForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     revealed = None
     try:
         # The selector decides (404, then 403, then the reason); the form only cleans.
-        key_person, revealed = guardian_reveal(user=request.user, key_person_id=key_person_id, reason=reason)
+        key_person, revealed = guardian_reveal(user=user, key_person_id=key_person_id, reason=reason)
     except ServiceError as exc:
         # Shown again masked: an ordinary, audited view of the key person.
-        key_person = get_key_person_detail_for_user(request.user, key_person_id)
+        key_person = get_key_person_detail_for_user(user, key_person_id)
         if not form.errors:
             form.add_error("reason", exc.message)
     if request.headers.get("HX-Request") == "true":
@@ -158,8 +163,9 @@ def _date(value: str) -> datetime.date | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = get_resident_for_user(request.user, resident_id)
-    if not scope_for(request.user).can(Capability.MANAGE_CARE, resident.unit_path):
+    user = signed_in(request.user)
+    resident = get_resident_for_user(user, resident_id)
+    if not scope_for(user).can(Capability.MANAGE_CARE, resident.unit_path):
         raise PermissionDenied
     members = members_for(resident.unit_path)
     error = ""
@@ -171,7 +177,7 @@ def enrol(request: HttpRequest, resident_id: int) -> HttpResponse:
                 phone = normalise_phone(request.POST.get("guardian_phone", "")).number
                 guardians.append((name, request.POST.get("guardian_relation", "").strip(), phone))
             key_person = key_person_enrol(
-                actor=request.user,
+                actor=user,
                 resident=resident,
                 categories=_categories(request),
                 risk_level=request.POST.get("risk_level", RiskLevel.LOW),
@@ -203,15 +209,16 @@ def enrol(request: HttpRequest, resident_id: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reassign(request: HttpRequest, key_person_id: int) -> HttpResponse:
-    key_person = get_key_person_for_user(request.user, key_person_id)
-    if not scope_for(request.user).can(Capability.MANAGE_CARE, key_person.unit_path):
+    user = signed_in(request.user)
+    key_person = get_key_person_for_user(user, key_person_id)
+    if not scope_for(user).can(Capability.MANAGE_CARE, key_person.unit_path):
         raise PermissionDenied
     members = members_for(key_person.unit_path)
     error = ""
     if request.method == "POST":
         try:
             key_person_reassign(
-                actor=request.user,
+                actor=user,
                 key_person=key_person,
                 responsible=_member(request, "responsible", members),
                 backup=_member(request, "backup", members),
@@ -232,15 +239,14 @@ def reassign(request: HttpRequest, key_person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def remove(request: HttpRequest, key_person_id: int) -> HttpResponse:
     """移出台账: moved away, recovered, died; the history stays, the worklists drop the person."""
-    key_person = get_key_person_for_user(request.user, key_person_id)
-    if not scope_for(request.user).can(Capability.MANAGE_CARE, key_person.unit_path):
+    user = signed_in(request.user)
+    key_person = get_key_person_for_user(user, key_person_id)
+    if not scope_for(user).can(Capability.MANAGE_CARE, key_person.unit_path):
         raise PermissionDenied
     error = ""
     if request.method == "POST":
         try:
-            key_person_remove(
-                actor=request.user, key_person=key_person, reason=request.POST.get("reason", "")
-            )
+            key_person_remove(actor=user, key_person=key_person, reason=request.POST.get("reason", ""))
         except ServiceError as exc:
             error = exc.message
         else:

@@ -25,6 +25,7 @@ from linli.care.services.love_cards import (
 )
 from linli.core.errors import ServiceError
 from linli.core.qr import qr_svg
+from linli.core.users import signed_in
 from linli.org.models import Unit
 from linli.org.selectors.units import ReadOnlyAccess, get_unit_for_user
 
@@ -49,8 +50,9 @@ def finder_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _manage_key_person(request: HttpRequest, key_person_id: int) -> KeyPerson:
-    key_person = get_key_person_for_user(request.user, key_person_id)
-    if not scope_for(request.user).can(Capability.MANAGE_CARE, key_person.unit_path):
+    user = signed_in(request.user)
+    key_person = get_key_person_for_user(user, key_person_id)
+    if not scope_for(user).can(Capability.MANAGE_CARE, key_person.unit_path):
         raise ReadOnlyAccess
     return key_person
 
@@ -58,10 +60,11 @@ def _manage_key_person(request: HttpRequest, key_person_id: int) -> KeyPerson:
 @login_required
 @never_cache
 def card_page(request: HttpRequest, key_person_id: int) -> HttpResponse:
-    key_person = get_key_person_for_user(request.user, key_person_id)
-    can_manage = scope_for(request.user).can(Capability.MANAGE_CARE, key_person.unit_path)
+    user = signed_in(request.user)
+    key_person = get_key_person_for_user(user, key_person_id)
+    can_manage = scope_for(user).can(Capability.MANAGE_CARE, key_person.unit_path)
     # A card is issued for a wandering risk (dementia): whether one exists is a health detail.
-    if not can_view_health(request.user, key_person.unit_path):
+    if not can_view_health(user, key_person.unit_path):
         return render(
             request, "care/lovecard_manage.html", {"key_person": key_person, "withheld": HEALTH_WITHHELD}
         )
@@ -81,9 +84,10 @@ def card_page(request: HttpRequest, key_person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def card_issue(request: HttpRequest, key_person_id: int) -> HttpResponse:
+    user = signed_in(request.user)
     key_person = _manage_key_person(request, key_person_id)
     try:
-        love_card_issue(actor=request.user, key_person=key_person)
+        love_card_issue(actor=user, key_person=key_person)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -94,11 +98,12 @@ def card_issue(request: HttpRequest, key_person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def card_revoke(request: HttpRequest, key_person_id: int) -> HttpResponse:
+    user = signed_in(request.user)
     key_person = _manage_key_person(request, key_person_id)
     card = LoveCard.objects.filter(key_person=key_person, revoked_at__isnull=True).first()
     if card is not None:
         try:
-            love_card_revoke(actor=request.user, card=card, reason=request.POST.get("reason", ""))
+            love_card_revoke(actor=user, card=card, reason=request.POST.get("reason", ""))
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
@@ -110,12 +115,13 @@ def card_revoke(request: HttpRequest, key_person_id: int) -> HttpResponse:
 @never_cache
 def card_sheet(request: HttpRequest, code: str) -> HttpResponse:
     """An A4 sheet of the live cards under a unit, printed with the browser's print."""
-    unit = get_unit_for_user(request.user, code)
-    if not scope_for(request.user).can(Capability.MANAGE_CARE, unit.path):
+    user = signed_in(request.user)
+    unit = get_unit_for_user(user, code)
+    if not scope_for(user).can(Capability.MANAGE_CARE, unit.path):
         raise ReadOnlyAccess
     base = request.build_absolute_uri("/")
     cards = []
-    live = love_cards_for_unit(user=request.user, unit=unit)
+    live = love_cards_for_unit(user=user, unit=unit)
     station_paths = {".".join(c.key_person.unit_path.split(".")[:2]) for c in live}
     stations = {u.path: u for u in Unit.objects.filter(path__in=station_paths)}
     for card in live:
@@ -131,7 +137,7 @@ def card_sheet(request: HttpRequest, code: str) -> HttpResponse:
             }
         )
     audit_record(
-        actor=request.user,
+        actor=user,
         action="love_card.print",
         object_type="org.unit",
         object_id=unit.code,

@@ -17,11 +17,13 @@ from linli.care.models import Sweep, SweepHousehold
 from linli.care.selectors.sweeps import get_sweep_for_user, sweep_coverage, sweeps_visible_to
 from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.core.errors import ServiceError
+from linli.core.users import signed_in
 from linli.org.selectors.units import get_area_for_user
 
 
 def _require_contact_work(request: HttpRequest, path: str) -> None:
-    if not scope_for(request.user).can(Capability.LOG_CONTACTS, path):
+    user = signed_in(request.user)
+    if not scope_for(user).can(Capability.LOG_CONTACTS, path):
         raise PermissionDenied
 
 
@@ -29,14 +31,15 @@ def _require_contact_work(request: HttpRequest, path: str) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sweep_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request.user)
     error = ""
     if request.method == "POST":
         code = request.POST.get("unit", "").strip()
-        unit = get_area_for_user(request.user, code)
+        unit = get_area_for_user(user, code)
         _require_contact_work(request, unit.path)
         try:
             sweep = sweep_start(
-                actor=request.user,
+                actor=user,
                 unit=unit,
                 kind=request.POST.get("kind", ""),
                 title=request.POST.get("title", ""),
@@ -46,9 +49,9 @@ def sweep_list(request: HttpRequest) -> HttpResponse:
             error = exc.message
         else:
             return redirect("sweep-detail", sweep_id=sweep.pk)
-    sweeps = list(sweeps_visible_to(user=request.user).select_related("unit")[:50])
+    sweeps = list(sweeps_visible_to(user=user).select_related("unit")[:50])
     rows = [(s, sweep_coverage(sweep=s)) for s in sweeps]
-    units = [g.path for g in scope_for(request.user).grants if g.unit_kind in ("grid", "community")]
+    units = [g.path for g in scope_for(user).grants if g.unit_kind in ("grid", "community")]
     return render(
         request,
         "care/sweep_list.html",
@@ -59,8 +62,9 @@ def sweep_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def sweep_detail(request: HttpRequest, sweep_id: int) -> HttpResponse:
-    sweep = get_sweep_for_user(request.user, sweep_id)
-    audit_read(user=request.user, action="sweep.view", obj=sweep, unit_path=sweep.unit_path)
+    user = signed_in(request.user)
+    sweep = get_sweep_for_user(user, sweep_id)
+    audit_read(user=user, action="sweep.view", obj=sweep, unit_path=sweep.unit_path)
     households = sweep.households.select_related("address", "visited_by").order_by("outcome", "address__key")
     return render(
         request,
@@ -70,8 +74,8 @@ def sweep_detail(request: HttpRequest, sweep_id: int) -> HttpResponse:
             "coverage": sweep_coverage(sweep=sweep),
             "households": households,
             "outcomes": [c for c in SweepHousehold.Outcome.choices if c[0] != SweepHousehold.Outcome.PENDING],
-            "can_work": scope_for(request.user).can(Capability.LOG_CONTACTS, sweep.unit_path),
-            "is_supervisor": scope_for(request.user).can(Capability.MANAGE_CARE, sweep.unit_path),
+            "can_work": scope_for(user).can(Capability.LOG_CONTACTS, sweep.unit_path),
+            "is_supervisor": scope_for(user).can(Capability.MANAGE_CARE, sweep.unit_path),
         },
     )
 
@@ -79,14 +83,15 @@ def sweep_detail(request: HttpRequest, sweep_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def sweep_household(request: HttpRequest, sweep_id: int, household_id: int) -> HttpResponse:
-    sweep = get_sweep_for_user(request.user, sweep_id)
+    user = signed_in(request.user)
+    sweep = get_sweep_for_user(user, sweep_id)
     household = sweep.households.select_related("sweep", "address").filter(pk=household_id).first()
     if household is None:
         raise Http404
     _require_contact_work(request, household.unit_path)
     try:
         sweep_mark(
-            actor=request.user,
+            actor=user,
             household=household,
             outcome=request.POST.get("outcome", ""),
             note=request.POST.get("note", ""),
@@ -99,10 +104,11 @@ def sweep_household(request: HttpRequest, sweep_id: int, household_id: int) -> H
 @login_required
 @require_POST
 def sweep_close_view(request: HttpRequest, sweep_id: int) -> HttpResponse:
-    sweep = get_sweep_for_user(request.user, sweep_id)
+    user = signed_in(request.user)
+    sweep = get_sweep_for_user(user, sweep_id)
     _require_contact_work(request, sweep.unit_path)
     try:
-        sweep_close(actor=request.user, sweep=sweep, reason=request.POST.get("reason", ""))
+        sweep_close(actor=user, sweep=sweep, reason=request.POST.get("reason", ""))
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.reads import audit_read
 from linli.care.forms.indicators import PeriodForm
@@ -23,11 +23,13 @@ from linli.care.selectors.key_persons import can_view_health
 from linli.care.selectors.sweeps import open_sweeps_under
 from linli.care.selectors.units import care_units_of
 from linli.care.selectors.worklists import (
+    KeyPersonRow,
     contacts_due,
     due_counts,
     key_person_row,
     key_persons_without_member,
 )
+from linli.core.users import signed_in
 from linli.org.models import Unit
 from linli.org.selectors.units import breadcrumbs_for, children_visible_to, get_area_for_user
 
@@ -45,12 +47,15 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _due_rows(queryset: Any, request: HttpRequest, on: datetime.date) -> tuple[Any, list[Any]]:
+def _due_rows(
+    queryset: QuerySet[KeyPerson], request: HttpRequest, on: datetime.date
+) -> tuple[Page[KeyPerson], list[KeyPersonRow]]:
+    user = signed_in(request.user)
     page = Paginator(queryset.prefetch_related("categories"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    return page, [_row(request.user, k, on) for k in page]
+    return page, [_row(user, k, on) for k in page]
 
 
-def _row(user: Any, key_person: KeyPerson, on: datetime.date) -> Any:
+def _row(user: User, key_person: KeyPerson, on: datetime.date) -> KeyPersonRow:
     """A worklist row; health categories only for readers with VIEW_HEALTH where the person lives."""
     return key_person_row(key_person, on=on, health=can_view_health(user, key_person.unit_path))
 
@@ -60,9 +65,10 @@ def _row(user: Any, key_person: KeyPerson, on: datetime.date) -> Any:
 @require_GET
 def care_today(request: HttpRequest) -> HttpResponse:
     """今天要联系的人: the member's own people due today or overdue, emergencies first."""
+    user = signed_in(request.user)
     today = _today()
-    page, rows = _due_rows(contacts_due(user=request.user, on=today, mine=True), request, today)
-    audit_read(user=request.user, action="key_person.list", detail={"list": "today", "page": page.number})
+    page, rows = _due_rows(contacts_due(user=user, on=today, mine=True), request, today)
+    audit_read(user=user, action="key_person.list", detail={"list": "today", "page": page.number})
     return render(
         request,
         "care/today.html",
@@ -70,9 +76,9 @@ def care_today(request: HttpRequest) -> HttpResponse:
             "today": today,
             "page": page,
             "rows": rows,
-            "counts": due_counts(user=request.user, on=today, mine=True),
-            "units": care_units_of(user=request.user),
-            "can_log": scope_for(request.user).can_anywhere(Capability.LOG_CONTACTS),
+            "counts": due_counts(user=user, on=today, mine=True),
+            "units": care_units_of(user=user),
+            "can_log": scope_for(user).can_anywhere(Capability.LOG_CONTACTS),
         },
     )
 
@@ -82,23 +88,24 @@ def care_today(request: HttpRequest) -> HttpResponse:
 @require_GET
 def care_home_block(request: HttpRequest) -> HttpResponse:
     """The top of the home page (loaded by htmx): today's list in short, or where the care pages are."""
-    units = list(care_units_of(user=request.user)[:5])
+    user = signed_in(request.user)
+    units = list(care_units_of(user=user)[:5])
     if not units:
         return HttpResponse("")
     today = _today()
-    counts = due_counts(user=request.user, on=today, mine=True)
-    due = contacts_due(user=request.user, on=today, mine=True).prefetch_related("categories")
+    counts = due_counts(user=user, on=today, mine=True)
+    due = contacts_due(user=user, on=today, mine=True).prefetch_related("categories")
     if counts.total:
-        audit_read(user=request.user, action="key_person.list", detail={"list": "home"})
+        audit_read(user=user, action="key_person.list", detail={"list": "home"})
     return render(
         request,
         "care/_home_block.html",
         {
             "today": today,
             "counts": counts,
-            "rows": [_row(request.user, k, today) for k in due[:HOME_PREVIEW]] if counts.total else [],
+            "rows": [_row(user, k, today) for k in due[:HOME_PREVIEW]] if counts.total else [],
             "units": units,
-            "can_log": scope_for(request.user).can_anywhere(Capability.LOG_CONTACTS),
+            "can_log": scope_for(user).can_anywhere(Capability.LOG_CONTACTS),
         },
     )
 
@@ -109,36 +116,37 @@ def care_home_block(request: HttpRequest) -> HttpResponse:
 def care_unit(request: HttpRequest, code: str) -> HttpResponse:
     """A grid's, community's or station's worklist, people without a member, open sweeps with their
     coverage, and on-time rates."""
-    unit = get_area_for_user(request.user, code)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, code)
     today = _today()
     period_form = PeriodForm(request.GET if {"from", "to"} & set(request.GET) else None, today=today)
     period = period_form.period()
-    page, rows = _due_rows(contacts_due(user=request.user, on=today, unit=unit), request, today)
-    audit_read(user=request.user, action="key_person.list", unit_path=unit.path, detail={"page": page.number})
-    unpaired = key_persons_without_member(user=request.user, unit=unit).prefetch_related("categories")
-    scope = scope_for(request.user)
+    page, rows = _due_rows(contacts_due(user=user, on=today, unit=unit), request, today)
+    audit_read(user=user, action="key_person.list", unit_path=unit.path, detail={"page": page.number})
+    unpaired = key_persons_without_member(user=user, unit=unit).prefetch_related("categories")
+    scope = scope_for(user)
     if unit.kind == Unit.Kind.GRID:
         children: list[Unit] = []
         rates = on_time_rates_by_member(unit=unit, period=period)
     else:
-        children = list(children_visible_to(user=request.user, unit=unit))
+        children = list(children_visible_to(user=user, unit=unit))
         rates = on_time_rates(units=children, period=period)
     query = request.GET.copy()
     query.pop("page", None)
     # One more than shown, to tell whether the sweep list has more.
-    sweeps = open_sweeps_under(user=request.user, unit=unit, limit=SWEEPS_SHOWN + 1)
+    sweeps = open_sweeps_under(user=user, unit=unit, limit=SWEEPS_SHOWN + 1)
     return render(
         request,
         "care/unit.html",
         {
             "unit": unit,
             # Breadcrumbs up to the top of the user's scope (a grid worker's page has none above it).
-            "ancestors": breadcrumbs_for(request.user, unit),
+            "ancestors": breadcrumbs_for(user, unit),
             "today": today,
-            "counts": due_counts(user=request.user, on=today, unit=unit),
+            "counts": due_counts(user=user, on=today, unit=unit),
             "page": page,
             "rows": rows,
-            "unpaired": [_row(request.user, k, today) for k in unpaired[:UNPAIRED_SHOWN]],
+            "unpaired": [_row(user, k, today) for k in unpaired[:UNPAIRED_SHOWN]],
             "unpaired_count": unpaired.count(),
             "sweeps": sweeps[:SWEEPS_SHOWN],
             "more_sweeps": len(sweeps) > SWEEPS_SHOWN,

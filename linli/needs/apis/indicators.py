@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 from linli.accounts.selectors.scope import scope_for
 from linli.api.errors import problem_body
 from linli.api.schemas import ProblemOut, UnitRef
+from linli.core.users import signed_in
 from linli.needs.apis.requests import _date
 from linli.needs.selectors.indicators import RequestRates, request_rates
 from linli.org.models import Unit
@@ -99,14 +100,15 @@ def request_indicators(request: HttpRequest, filters: Query[IndicatorFilters]) -
 
     For the units whose requests the caller reads (a department or the political office gets 404).
     """
-    unit = get_unit_for_user(request.user, filters.unit)
-    if unit.kind not in Unit.GEOGRAPHIC_KINDS or not scope_for(request.user).covers(unit.path):
+    user = signed_in(request.user)
+    unit = get_unit_for_user(user, filters.unit)
+    if unit.kind not in Unit.GEOGRAPHIC_KINDS or not scope_for(user).covers(unit.path):
         raise Http404
     end = filters.end or timezone.localdate()
     start = filters.start or end - datetime.timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
         return Status(422, problem_body("开始日期不能晚于结束日期", field="start", where="query"))
-    children = list(children_visible_to(user=request.user, unit=unit))
+    children = list(children_visible_to(user=user, unit=unit))
     rows = request_rates(units=children, start=start, end=end)
     (total,) = request_rates(units=[unit], start=start, end=end)
     return Status(200, {"unit": unit, "start": start, "end": end, "rows": rows, "total": total})

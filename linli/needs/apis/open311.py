@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import path, re_path
@@ -33,6 +33,9 @@ from linli.needs.models import Channel, Request, RequestCategory
 from linli.needs.selectors.categories import active_categories
 from linli.needs.selectors.requests import can_file, requests_visible_to
 from linli.needs.services.requests import FilingRefused, filing_resolve, request_file
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
 
 # The spec: a search returns at most this many requests, over at most 90 days (the last 90 by default).
 LIST_LIMIT = 1000
@@ -60,7 +63,7 @@ def _iso(value: datetime.datetime | None) -> str | None:
     return None if value is None else timezone.localtime(value).isoformat(timespec="seconds")
 
 
-def _user_of(request: HttpRequest, params: Any) -> Any:
+def _user_of(request: HttpRequest, params: Any) -> User:
     """The active user an `api_key` belongs to (the lookup of /api/v1/'s bearer tokens); else 403."""
     key = (params.get("api_key") or "").strip()
     if not key:
@@ -155,7 +158,7 @@ def _categories(codes: str) -> list[RequestCategory]:
     return found
 
 
-def _search(user: Any, params: Any) -> list[dict[str, Any]]:
+def _search(user: User, params: Any) -> list[dict[str, Any]]:
     queryset = requests_visible_to(user=user).select_related("category", "holder", "address")
     ids = (params.get("service_request_id") or "").strip()
     if ids:
@@ -204,7 +207,7 @@ def _grid_code(params: Any) -> str:
     return next(iter(codes), "")
 
 
-def _file(user: Any, params: Any) -> list[dict[str, Any]]:
+def _file(user: User, params: Any) -> list[dict[str, Any]]:
     code = (params.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, "缺少 service_code（诉求类别编码）")

@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut, UnitRef
@@ -27,6 +27,7 @@ from linli.audit.services.events import audit_record
 from linli.audit.services.reads import audit_read
 from linli.core import paths
 from linli.core.masking import mask_phone
+from linli.core.users import signed_in
 from linli.needs.models import Channel, Request, RequestEvent, Urgency
 from linli.needs.selectors.requests import (
     QUEUES,
@@ -289,7 +290,7 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_default_timezone())
 
 
-def _require_handling(user: Any) -> None:
+def _require_handling(user: User) -> None:
     """Roles that only read requests (auditors) get 403 before any service; the services check again."""
     if not scope_for(user).can_anywhere(Capability.HANDLE_REQUESTS):
         raise PermissionDenied
@@ -301,9 +302,10 @@ def request_list(
 ) -> dict[str, Any]:
     """A queue of the caller's units (`queue`: new, mine, overdue, escalated, solved, all), narrowed by
     state, category code, the unit where the requests arose and the filing dates."""
-    queryset = request_queue(user=request.user, queue=filters.queue).select_related("address")
+    user = signed_in(request.user)
+    queryset = request_queue(user=user, queue=filters.queue).select_related("address")
     if filters.unit:
-        unit = get_unit_for_user(request.user, filters.unit)
+        unit = get_unit_for_user(user, filters.unit)
         queryset = queryset.filter(paths.subtree_q("unit_path", unit.path))
     if filters.state:
         queryset = queryset.filter(state=filters.state)
@@ -314,14 +316,14 @@ def request_list(
     if filters.created_to:
         day_after = filters.created_to + datetime.timedelta(days=1)
         queryset = queryset.filter(created_at__lt=_local_midnight(day_after))
-    audit_read(user=request.user, action="request.list", detail={"queue": filters.queue, "page": paging.page})
+    audit_read(user=user, action="request.list", detail={"queue": filters.queue, "page": paging.page})
     return page_of(queryset, paging)
 
 
 @router.post("/requests", response={201: RequestDetailOut, 422: ProblemOut})
 def request_create(request: HttpRequest, body: RequestIn) -> Status[Request]:
     """File a request where it arose; it is held there first. 403 for roles that only read."""
-    user = request.user
+    user = signed_in(request.user)
     _require_handling(user)
     filing = services.filing_resolve(
         actor=user,
@@ -346,25 +348,28 @@ def request_create(request: HttpRequest, body: RequestIn) -> Status[Request]:
 @router.get("/requests/{request_id}", response=RequestDetailOut)
 def request_detail(request: HttpRequest, request_id: int) -> Request:
     """One request with its version and what the caller may do now; the read is audited."""
-    found = get_request_for_user(request.user, request_id)
-    audit_record(actor=request.user, action="request.view", obj=found, unit_path=found.unit_path)
+    user = signed_in(request.user)
+    found = get_request_for_user(user, request_id)
+    audit_record(actor=user, action="request.view", obj=found, unit_path=found.unit_path)
     return found
 
 
 @router.get("/requests/{request_id}/events", response=list[RequestEventOut])
 def request_events(request: HttpRequest, request_id: int) -> QuerySet[RequestEvent]:
     """The timeline, oldest first: every step, who took it, from which unit to which."""
-    found = get_request_for_user(request.user, request_id)
-    audit_read(user=request.user, action="request.events", obj=found, unit_path=found.unit_path)
+    user = signed_in(request.user)
+    found = get_request_for_user(user, request_id)
+    audit_read(user=user, action="request.events", obj=found, unit_path=found.unit_path)
     return request_timeline(request=found)
 
 
 @router.post("/requests/{request_id}/events", response={201: RequestEventOut, 422: ProblemOut})
 def request_add_note(request: HttpRequest, request_id: int, body: NoteIn) -> Status[RequestEvent]:
     """Add a note to the timeline (where it arose, or the unit holding it); 403 for roles that only read."""
-    found = get_request_for_user(request.user, request_id)
-    _require_handling(request.user)
-    event = services.request_note(actor=request.user, request=found, note=body.note)
+    user = signed_in(request.user)
+    found = get_request_for_user(user, request_id)
+    _require_handling(user)
+    event = services.request_note(actor=user, request=found, note=body.note)
     return Status(201, event)
 
 
@@ -374,41 +379,43 @@ _STEP_RESPONSES = {200: RequestDetailOut, 409: ProblemOut, 422: ProblemOut}
 def _step(request: HttpRequest, request_id: int, action: Callable[[Request], Request]) -> Request:
     """Access the request (404), refuse read-only roles (403), take the step: 409 if it changed meanwhile
     (`ChangedByOthers.status`), 422 for any other refusal."""
-    found = get_request_for_user(request.user, request_id)
-    _require_handling(request.user)
+    user = signed_in(request.user)
+    found = get_request_for_user(user, request_id)
+    _require_handling(user)
     return action(found)
 
 
 @router.post("/requests/{request_id}/accept", response=_STEP_RESPONSES)
 def request_accept(request: HttpRequest, request_id: int, body: VersionIn) -> Request:
     """Take the request on for the unit holding it (承办)."""
+    user = signed_in(request.user)
     return _step(
         request,
         request_id,
-        lambda r: services.request_accept(actor=request.user, request=r, version=body.version),
+        lambda r: services.request_accept(actor=user, request=r, version=body.version),
     )
 
 
 @router.post("/requests/{request_id}/escalate", response=_STEP_RESPONSES)
 def request_escalate(request: HttpRequest, request_id: int, body: EscalateIn) -> Request:
     """Pass the request one level up the ladder, with the reason."""
+    user = signed_in(request.user)
     return _step(
         request,
         request_id,
-        lambda r: services.request_escalate(
-            actor=request.user, request=r, version=body.version, reason=body.reason
-        ),
+        lambda r: services.request_escalate(actor=user, request=r, version=body.version, reason=body.reason),
     )
 
 
 @router.post("/requests/{request_id}/return", response=_STEP_RESPONSES)
 def request_return(request: HttpRequest, request_id: int, body: ReturnIn) -> Request:
     """Send the request back to the unit that escalated it, with instructions."""
+    user = signed_in(request.user)
     return _step(
         request,
         request_id,
         lambda r: services.request_return(
-            actor=request.user, request=r, version=body.version, instructions=body.instructions
+            actor=user, request=r, version=body.version, instructions=body.instructions
         ),
     )
 
@@ -416,11 +423,12 @@ def request_return(request: HttpRequest, request_id: int, body: ReturnIn) -> Req
 @router.post("/requests/{request_id}/handoff", response=_STEP_RESPONSES)
 def request_handoff(request: HttpRequest, request_id: int, body: HandoffIn) -> Request:
     """Record the hand-off to an outside competent body (default: the category's)."""
+    user = signed_in(request.user)
     return _step(
         request,
         request_id,
         lambda r: services.request_handoff(
-            actor=request.user, request=r, version=body.version, body=body.body, note=body.note
+            actor=user, request=r, version=body.version, body=body.body, note=body.note
         ),
     )
 
@@ -428,11 +436,12 @@ def request_handoff(request: HttpRequest, request_id: int, body: HandoffIn) -> R
 @router.post("/requests/{request_id}/handoff-response", response=_STEP_RESPONSES)
 def request_handoff_response(request: HttpRequest, request_id: int, body: HandoffResponseIn) -> Request:
     """Record the outside body's answer to a hand-off."""
+    user = signed_in(request.user)
     return _step(
         request,
         request_id,
         lambda r: services.request_handoff_response(
-            actor=request.user, request=r, version=body.version, response=body.response
+            actor=user, request=r, version=body.version, response=body.response
         ),
     )
 
@@ -440,23 +449,23 @@ def request_handoff_response(request: HttpRequest, request_id: int, body: Handof
 @router.post("/requests/{request_id}/solve", response=_STEP_RESPONSES)
 def request_solve(request: HttpRequest, request_id: int, body: SolveIn) -> Request:
     """The holder solved it: what was done. It then waits for the resident's rating."""
+    user = signed_in(request.user)
     return _step(
         request,
         request_id,
-        lambda r: services.request_solve(
-            actor=request.user, request=r, version=body.version, solution=body.solution
-        ),
+        lambda r: services.request_solve(actor=user, request=r, version=body.version, solution=body.solution),
     )
 
 
 @router.post("/requests/{request_id}/close", response=_STEP_RESPONSES)
 def request_close(request: HttpRequest, request_id: int, body: CloseIn) -> Request:
     """Close a solved request with the resident's satisfaction (1–5), asked in person or by a call-back."""
+    user = signed_in(request.user)
     return _step(
         request,
         request_id,
         lambda r: services.request_close(
-            actor=request.user,
+            actor=user,
             request=r,
             version=body.version,
             satisfaction=body.satisfaction,

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut
+from linli.core.users import signed_in
 from linli.needs.apis.requests import limited
 from linli.needs.models import Request
 from linli.needs.selectors.requests import get_request_for_user
@@ -56,9 +57,10 @@ def typical_list(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
 
     Only the category, the unit, the solution and the dates: no caller, no request text. 403 for others.
     """
-    if not political_district_paths(user=request.user):
+    user = signed_in(request.user)
+    if not political_district_paths(user=user):
         raise PermissionDenied
-    return page_of(typical_candidates(user=request.user), paging)
+    return page_of(typical_candidates(user=user), paging)
 
 
 @router.post("/requests/{request_id}/typical", response={200: TypicalOut, 422: ProblemOut})
@@ -67,10 +69,9 @@ def request_mark_typical(request: HttpRequest, request_id: int, body: TypicalIn)
 
     Others get 403 on a request they see, 404 otherwise.
     """
-    if not political_district_paths(user=request.user):
-        get_request_for_user(request.user, request_id)
+    user = signed_in(request.user)
+    if not political_district_paths(user=user):
+        get_request_for_user(user, request_id)
         raise PermissionDenied
-    found = get_typical_candidate(request.user, request_id)
-    return services.request_mark_typical(
-        actor=request.user, request=found, title=body.title, writeup=body.writeup
-    )
+    found = get_typical_candidate(user, request_id)
+    return services.request_mark_typical(actor=user, request=found, title=body.title, writeup=body.writeup)

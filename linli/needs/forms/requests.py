@@ -54,14 +54,14 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("label", _("照片或文件"))
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > ATTACHMENTS_MAX:
             raise forms.ValidationError(f"每次最多上传{ATTACHMENTS_MAX}个附件")
         return [super(AttachmentsField, self).clean(f, initial) for f in files]
 
 
-def _text_field(label: Any, what: str, *, max_length: int, rows: int = 3, **attrs: Any) -> Any:
+def _text_field(label: Any, what: str, *, max_length: int, rows: int = 3, **attrs: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,

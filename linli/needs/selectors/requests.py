@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -27,7 +26,7 @@ from linli.needs.models import Request, RequestAttachment, RequestEvent, Request
 from linli.org.models import Unit
 
 
-def requests_visible_to(*, user: Any) -> QuerySet[Request]:
+def requests_visible_to(*, user: User) -> QuerySet[Request]:
     scope = scope_for(user)
     condition = paths.any_subtree_q("unit_path", scope.full_roots)
     department_ids = [
@@ -40,7 +39,7 @@ def requests_visible_to(*, user: Any) -> QuerySet[Request]:
     return Request.objects.filter(condition)
 
 
-def get_request_for_user(user: Any, request_id: int) -> Request:
+def get_request_for_user(user: User, request_id: int) -> Request:
     """One request; "absent" and "not yours" are the same 404."""
     found = (
         requests_visible_to(user=user)
@@ -53,14 +52,14 @@ def get_request_for_user(user: Any, request_id: int) -> Request:
     return found
 
 
-def can_act(user: Any, request: Request) -> bool:
+def can_act(user: User, request: Request) -> bool:
     """Whether the user acts for the unit that holds the request."""
     if request.state != Request.State.OPEN:
         return False
     return _acts_for(user, request.holder_path)
 
 
-def _acts_for(user: Any, holder_path: str) -> bool:
+def _acts_for(user: User, holder_path: str) -> bool:
     for grant in scope_for(user).grants:
         capabilities = ROLE_CAPABILITIES.get(grant.role, frozenset())
         if Capability.HANDLE_REQUESTS not in capabilities:
@@ -72,7 +71,7 @@ def _acts_for(user: Any, holder_path: str) -> bool:
     return False
 
 
-def can_close(user: Any, request: Request) -> bool:
+def can_close(user: User, request: Request) -> bool:
     """Closing (recording the resident's satisfaction) is for whoever handles requests where it arose."""
     if request.state != Request.State.SOLVED:
         return False
@@ -88,7 +87,7 @@ class Allowed:
     returns_to: Unit | None = None
 
 
-def allowed_actions(user: Any, request: Request) -> Allowed:
+def allowed_actions(user: User, request: Request) -> Allowed:
     """The steps the services would let `user` take now (pages and API offer exactly these)."""
     from linli.needs.selectors.ladder import next_holder
 
@@ -119,18 +118,18 @@ def allowed_actions(user: Any, request: Request) -> Allowed:
     return Allowed(frozenset(actions), escalate_to, returns_to)
 
 
-def may_note(user: Any, request: Request) -> bool:
+def may_note(user: User, request: Request) -> bool:
     """Notes go on a request until it is closed, by its holder or whoever handles requests where it arose."""
     if request.state == Request.State.CLOSED:
         return False
     return can_act(user, request) or scope_for(user).can(Capability.HANDLE_REQUESTS, request.unit_path)
 
 
-def can_file(user: Any, unit: Unit) -> bool:
+def can_file(user: User, unit: Unit) -> bool:
     return unit.kind in Unit.GEOGRAPHIC_KINDS and scope_for(user).can(Capability.HANDLE_REQUESTS, unit.path)
 
 
-def handling_unit_paths(*, user: Any) -> list[str]:
+def handling_unit_paths(*, user: User) -> list[str]:
     """The units whose queues the user works: memberships that handle requests."""
     return sorted(
         {
@@ -151,7 +150,7 @@ QUEUES = {
 }
 
 
-def request_queue(*, user: Any, queue: str, now: datetime.datetime | None = None) -> QuerySet[Request]:
+def request_queue(*, user: User, queue: str, now: datetime.datetime | None = None) -> QuerySet[Request]:
     """A queue of the units the user works (see QUEUES), most urgent deadline first."""
     now = now or timezone.now()
     held = Q(holder_path__in=handling_unit_paths(user=user))
@@ -201,7 +200,7 @@ def handlers_of(unit: Unit) -> list[User]:
 FILING_KINDS = (Unit.Kind.COMMUNITY, Unit.Kind.GRID)
 
 
-def _filing_roots(user: Any) -> list[str]:
+def _filing_roots(user: User) -> list[str]:
     return paths.collapse(
         g.path
         for g in scope_for(user).grants
@@ -210,11 +209,11 @@ def _filing_roots(user: Any) -> list[str]:
     )
 
 
-def may_file_anywhere(user: Any) -> bool:
+def may_file_anywhere(user: User) -> bool:
     return bool(_filing_roots(user))
 
 
-def fileable_units(*, user: Any, limit: int) -> list[Unit] | None:
+def fileable_units(*, user: User, limit: int) -> list[Unit] | None:
     """Communities and grids the user may file requests in, by path; None when there are more than
     `limit` (a district's thousands of grids make no usable list: the form asks for the code instead)."""
     roots = _filing_roots(user)
@@ -228,12 +227,12 @@ def fileable_units(*, user: Any, limit: int) -> list[Unit] | None:
     return None if len(units) > limit else units
 
 
-def may_file_in(user: Any, unit: Unit) -> bool:
+def may_file_in(user: User, unit: Unit) -> bool:
     """Whether the filing page offers `unit`: an active community or grid where the user handles requests."""
     return unit.is_active and unit.kind in FILING_KINDS and can_file(user, unit)
 
 
-def fileable_unit(*, user: Any, code: str) -> Unit | None:
+def fileable_unit(*, user: User, code: str) -> Unit | None:
     """One unit by code where the user may file; None when absent or not theirs."""
     unit = Unit.objects.select_related("parent").filter(code=code, is_active=True).first()
     if unit is None or not may_file_in(user, unit):

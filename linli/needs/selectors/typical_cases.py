@@ -3,18 +3,16 @@ district(s), without personal data; everyone reads the published ones of the dis
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
-from linli.accounts.models import ROLE_CAPABILITIES, Capability
+from linli.accounts.models import ROLE_CAPABILITIES, Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
 from linli.needs.models import Request
 
 
-def political_district_paths(*, user: Any) -> list[str]:
+def political_district_paths(*, user: User) -> list[str]:
     """The districts in which the user (political department) may pick typical cases."""
     result = set()
     for grant in scope_for(user).grants:
@@ -25,7 +23,7 @@ def political_district_paths(*, user: Any) -> list[str]:
     return sorted(result)
 
 
-def typical_candidates(*, user: Any) -> QuerySet[Request]:
+def typical_candidates(*, user: User) -> QuerySet[Request]:
     """Solved and closed requests of the user's district(s), for the political department."""
     districts = political_district_paths(user=user)
     if not districts:
@@ -40,14 +38,14 @@ def typical_candidates(*, user: Any) -> QuerySet[Request]:
     )
 
 
-def get_typical_candidate(user: Any, request_id: int) -> Request:
+def get_typical_candidate(user: User, request_id: int) -> Request:
     found = typical_candidates(user=user).filter(pk=request_id).first()
     if found is None:
         raise Http404
     return found
 
 
-def published_cases(*, user: Any) -> QuerySet[Request]:
+def published_cases(*, user: User) -> QuerySet[Request]:
     """Typical cases of the districts the user works in: title and write-up, nothing personal."""
     districts = sorted({g.path.split(paths.SEPARATOR)[0] for g in scope_for(user).grants})
     if not districts:

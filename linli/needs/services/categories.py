@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -14,6 +14,9 @@ from linli.core.limits import text_limit
 from linli.needs.models import RequestCategory, Urgency
 from linli.needs.services.requests import HANDOFF_BODY_MAX, _text
 
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
 CODE_MAX = text_limit(RequestCategory, "code")
 NAME_MAX = text_limit(RequestCategory, "name")
 DESCRIPTION_MAX = text_limit(RequestCategory, "description")
@@ -23,7 +26,7 @@ CODE_RULE = f"编码应为 2 至 {CODE_MAX} 位小写字母、数字或下划线
 @transaction.atomic
 def request_category_set(
     *,
-    actor: Any,
+    actor: User | None,
     code: str,
     name: str,
     default_urgency: str,

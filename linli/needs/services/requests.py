@@ -13,7 +13,7 @@ import datetime
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.core.errors import ServiceError
@@ -44,6 +44,10 @@ from linli.org.models import Unit
 from linli.org.selectors.units import ReadOnlyAccess, get_unit_for_user
 from linli.registry.selectors.addresses import addresses_visible_to
 from linli.registry.selectors.residents import residents_visible_to
+
+if TYPE_CHECKING:
+    from linli.care.models import Contact, KeyPerson
+    from linli.registry.models import Address, Resident
 
 TEXT_MAX = text_limit(Request, "text")
 CALLER_NAME_MAX = text_limit(Request, "caller_name")
@@ -73,7 +77,7 @@ class ChangedByOthers(ServiceError):
         super().__init__("该诉求刚被他人处理过，请刷新后查看最新情况再操作", field="version")
 
 
-def _name_of(actor: Any) -> str:
+def _name_of(actor: User | None) -> str:
     if actor is None:
         return SYSTEM_NAME
     return getattr(actor, "display_name", "") or actor.get_username()
@@ -95,7 +99,7 @@ def _deadline(category: RequestCategory, urgency: str, since: datetime.datetime)
 def _event(
     request: Request,
     kind: str,
-    actor: Any,
+    actor: User | None,
     *,
     unit: Unit | None = None,
     to_unit: Unit | None = None,
@@ -115,7 +119,7 @@ def _event(
     )
 
 
-def _attach(event: RequestEvent, files: Iterable[UploadedFile]) -> None:
+def _attach(event: RequestEvent, files: Iterable[UploadedFile[bytes]]) -> None:
     files = list(files)
     if len(files) > ATTACHMENTS_MAX:
         raise ServiceError(f"每次最多上传{ATTACHMENTS_MAX}个附件", field="attachments")
@@ -157,7 +161,7 @@ def _looks_like(content_type: str, head: bytes) -> bool:
     return head.startswith(signatures[content_type])
 
 
-def _notify_unit(unit: Unit, text: str, *, skip: Any = None) -> None:
+def _notify_unit(unit: Unit, text: str, *, skip: User | None = None) -> None:
     for user in handlers_of(unit):
         if skip is not None and user.pk == getattr(skip, "pk", None):
             continue
@@ -186,7 +190,7 @@ def _transition(request: Request, expected_state: str, **changes: Any) -> None:
     request.updated_at = now
 
 
-def _require_act(actor: Any, request: Request) -> None:
+def _require_act(actor: User, request: Request) -> None:
     if request.state != Request.State.OPEN:
         raise ServiceError("该诉求已解决，不能再办理", field="state")
     if not can_act(actor, request):
@@ -230,9 +234,9 @@ class Filing:
     category: RequestCategory
     # Where it arose: the unit named, else the address's grid (request_file prefers the address's).
     unit: Unit
-    address: Any = None
-    resident: Any = None
-    key_person: Any = None
+    address: Address | None = None
+    resident: Resident | None = None
+    key_person: KeyPerson | None = None
 
     def refs(self) -> dict[str, Any]:
         return {
@@ -246,14 +250,14 @@ class Filing:
 
 def filing_resolve(
     *,
-    actor: Any,
+    actor: User | None,
     category_code: str = "",
     category_id: int | None = None,
     unit: Unit | None = None,
     unit_code: str = "",
     address_id: int | None = None,
     resident_id: int | None = None,
-    key_person: Any = None,
+    key_person: KeyPerson | None = None,
 ) -> Filing:
     """The one reading of what a filing names, for every entry point (the page, the API, Open311, the
     public grid page): the active category by code or id, the address and the resident among those
@@ -294,20 +298,20 @@ def filing_resolve(
 @transaction.atomic
 def request_file(
     *,
-    actor: Any,
+    actor: User | None,
     category: RequestCategory,
     channel: str,
     text: str,
     unit: Unit,
     urgency: str = "",
-    resident: Any = None,
+    resident: Resident | None = None,
     caller_name: str = "",
     caller_phone: str = "",
-    address: Any = None,
+    address: Address | None = None,
     place_text: str = "",
-    key_person: Any = None,
-    contact: Any = None,
-    attachments: Iterable[UploadedFile] = (),
+    key_person: KeyPerson | None = None,
+    contact: Contact | None = None,
+    attachments: Iterable[UploadedFile[bytes]] = (),
 ) -> Request:
     """File a request; the unit where it arose (grid, or community) holds it first.
 
@@ -384,7 +388,7 @@ def request_file(
     return request
 
 
-def request_from_contact(*, actor: Any, contact: Any) -> Request:
+def request_from_contact(*, actor: User, contact: Contact) -> Request:
     """The request a contact's "needs found" opens (the care issue's hand-over to the closed loop)."""
     key_person = contact.key_person
     resident = key_person.resident
@@ -404,7 +408,7 @@ def request_from_contact(*, actor: Any, contact: Any) -> Request:
     )
 
 
-def request_for_contact_needs(sender: Any, *, actor: Any, contact: Any, **kwargs: Any) -> None:
+def request_for_contact_needs(sender: Any, *, actor: User, contact: Any, **kwargs: Any) -> None:
     """Receiver of `linli.care.signals.contact_logged`: the needs a contact found become a request at
     once, held by the person's grid (S1), in the contact's transaction."""
     if contact.needs_found:
@@ -412,7 +416,7 @@ def request_for_contact_needs(sender: Any, *, actor: Any, contact: Any, **kwargs
 
 
 @transaction.atomic
-def request_accept(*, actor: Any, request: Request, version: int) -> Request:
+def request_accept(*, actor: User, request: Request, version: int) -> Request:
     """The actor takes the request on for the unit holding it (承办)."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -425,7 +429,7 @@ def request_accept(*, actor: Any, request: Request, version: int) -> Request:
 
 @transaction.atomic
 def request_note(
-    *, actor: Any, request: Request, note: str, attachments: Iterable[UploadedFile] = ()
+    *, actor: User, request: Request, note: str, attachments: Iterable[UploadedFile[bytes]] = ()
 ) -> RequestEvent:
     """Add a note (and photos) to the timeline: whoever handles requests where it arose or holds it."""
     request = _reload(request, None)
@@ -440,7 +444,7 @@ def request_note(
 
 
 @transaction.atomic
-def request_escalate(*, actor: Any, request: Request, version: int, reason: str) -> Request:
+def request_escalate(*, actor: User, request: Request, version: int, reason: str) -> Request:
     """Pass the request one level up the ladder, with the reason the holder cannot solve it."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -460,7 +464,7 @@ def request_escalate(*, actor: Any, request: Request, version: int, reason: str)
 
 
 @transaction.atomic
-def request_return(*, actor: Any, request: Request, version: int, instructions: str) -> Request:
+def request_return(*, actor: User, request: Request, version: int, instructions: str) -> Request:
     """Send the request back to the unit that escalated it, with instructions."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -479,7 +483,9 @@ def request_return(*, actor: Any, request: Request, version: int, instructions: 
 
 
 @transaction.atomic
-def request_handoff(*, actor: Any, request: Request, version: int, body: str = "", note: str = "") -> Request:
+def request_handoff(
+    *, actor: User, request: Request, version: int, body: str = "", note: str = ""
+) -> Request:
     """Record that the request was handed to an outside competent body (市场监管局、卫健委 …)."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -491,7 +497,7 @@ def request_handoff(*, actor: Any, request: Request, version: int, body: str = "
 
 
 @transaction.atomic
-def request_handoff_response(*, actor: Any, request: Request, version: int, response: str) -> Request:
+def request_handoff_response(*, actor: User, request: Request, version: int, response: str) -> Request:
     """Record the outside body's answer to a hand-off."""
     request = _reload(request, version)
     _require_act(actor, request)
@@ -513,7 +519,12 @@ def request_handoff_response(*, actor: Any, request: Request, version: int, resp
 
 @transaction.atomic
 def request_solve(
-    *, actor: Any, request: Request, version: int, solution: str, attachments: Iterable[UploadedFile] = ()
+    *,
+    actor: User,
+    request: Request,
+    version: int,
+    solution: str,
+    attachments: Iterable[UploadedFile[bytes]] = (),
 ) -> Request:
     """The holder solved it (就地解决, or after escalation): what was done; then it waits for its rating."""
     request = _reload(request, version)
@@ -555,7 +566,7 @@ def _satisfaction(value: Any) -> int:
 
 @transaction.atomic
 def request_close(
-    *, actor: Any, request: Request, version: int, satisfaction: Any, comment: str = "", method: str
+    *, actor: User, request: Request, version: int, satisfaction: Any, comment: str = "", method: str
 ) -> Request:
     """Close a solved request with the resident's satisfaction, asked by the member or by a call-back.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,9 @@ from linli.needs.selectors.typical_cases import political_district_paths
 from linli.needs.services.requests import _event, _reload, _text, _transition
 from linli.org.selectors.units import ReadOnlyAccess
 
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
 _ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
 
@@ -24,7 +27,7 @@ WRITEUP_MAX = text_limit(Request, "typical_writeup")
 
 
 @transaction.atomic
-def request_mark_typical(*, actor: Any, request: Request, title: str, writeup: str) -> Request:
+def request_mark_typical(*, actor: User, request: Request, title: str, writeup: str) -> Request:
     """The political department marks a solved request as a typical case, with a write-up for publicity.
 
     What is published is the title and write-up only: they may not carry an ID or phone number, nor the

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,15 +10,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from linli.accounts.models import Role
+from linli.accounts.models import Role, User
 from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
+from linli.core.users import signed_in
 from linli.needs.forms.categories import CategoryForm
 from linli.needs.models import RequestCategory, Urgency
 from linli.needs.services.categories import request_category_set
 
 
-def _require_district_admin(user: Any) -> None:
+def _require_district_admin(user: User) -> None:
     if not scope_for(user).has_role(Role.DISTRICT_ADMIN):
         raise PermissionDenied
 
@@ -30,11 +29,12 @@ def _require_district_admin(user: Any) -> None:
 @require_http_methods(["GET", "POST"])
 def category_list(request: HttpRequest) -> HttpResponse:
     """诉求类别: each with its default urgency, its limit per level and the outside body it goes to."""
-    _require_district_admin(request.user)
+    user = signed_in(request.user)
+    _require_district_admin(user)
     form = CategoryForm(request.POST or None, initial={"default_urgency": Urgency.NORMAL, "is_active": True})
     if request.method == "POST" and form.is_valid():
         try:
-            category = request_category_set(actor=request.user, **form.cleaned_data)
+            category = request_category_set(actor=user, **form.cleaned_data)
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

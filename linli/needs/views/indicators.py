@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from linli.core.users import signed_in
 from linli.needs.forms.indicators import DEFAULT_DAYS, RatesPeriodForm
 from linli.needs.selectors.indicators import request_rates
 from linli.org.selectors.units import breadcrumbs_for, children_visible_to, get_area_for_user
@@ -19,7 +20,8 @@ from linli.org.selectors.units import breadcrumbs_for, children_visible_to, get_
 @never_cache
 def request_rates_page(request: HttpRequest, code: str) -> HttpResponse:
     """诉求办理情况: per child unit, requests filed in the period, solved on time, escalated, satisfaction."""
-    unit = get_area_for_user(request.user, code)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, code)
     form = RatesPeriodForm(request.GET or None)
     today = timezone.localdate()
     start, end = today - datetime.timedelta(days=DEFAULT_DAYS - 1), today
@@ -27,7 +29,7 @@ def request_rates_page(request: HttpRequest, code: str) -> HttpResponse:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     elif not form.is_bound:
         form = RatesPeriodForm(initial={"start": start, "end": end})
-    children = list(children_visible_to(user=request.user, unit=unit))
+    children = list(children_visible_to(user=user, unit=unit))
     rows = request_rates(units=children, start=start, end=end) if children else []
     (total,) = request_rates(units=[unit], start=start, end=end)
     return render(
@@ -35,7 +37,7 @@ def request_rates_page(request: HttpRequest, code: str) -> HttpResponse:
         "needs/rates.html",
         {
             "unit": unit,
-            "ancestors": breadcrumbs_for(request.user, unit),
+            "ancestors": breadcrumbs_for(user, unit),
             "form": form,
             "start": start,
             "end": end,

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.models import Capability, Role
+from linli.accounts.models import Capability, Role, User
 from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.events import audit_record
 from linli.audit.services.reads import audit_read
@@ -30,6 +30,7 @@ from linli.care.selectors.units import care_units_of
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.core.qr import qr_svg
+from linli.core.users import signed_in
 from linli.needs.forms.requests import (
     AcceptForm,
     CloseForm,
@@ -115,7 +116,7 @@ class QueueRow:
 @require_GET
 def request_queue_page(request: HttpRequest) -> HttpResponse:
     """The queues of the units the user works: 待受理, 我承办的, 已超时, 上报给我们的, 待回访, 全部."""
-    user = request.user
+    user = signed_in(request.user)
     handling = bool(handling_unit_paths(user=user))
     queue = request.GET.get("queue") or ("new" if handling else "all")
     if queue not in QUEUES:
@@ -142,7 +143,7 @@ def request_queue_page(request: HttpRequest) -> HttpResponse:
             "can_file": may_file_anywhere(user),
             "can_mark_typical": scope.can_anywhere(Capability.MARK_TYPICAL),
             "can_configure": scope.has_role(Role.DISTRICT_ADMIN),
-            "rate_units": care_units_of(user=request.user)[:3],
+            "rate_units": care_units_of(user=user)[:3],
         },
     )
 
@@ -152,7 +153,7 @@ def request_queue_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     """File a request: from scratch, for a unit (?unit=<code>), or for a key person (?key_person=<id>)."""
-    user = request.user
+    user = signed_in(request.user)
     if not may_file_anywhere(user):
         raise ReadOnlyAccess
     key_person_id = request.GET.get("key_person") or request.POST.get("key_person") or ""
@@ -226,7 +227,7 @@ class Bubble:
     body: str
 
 
-def _bubbles(events: list[RequestEvent], user: Any) -> list[Bubble]:
+def _bubbles(events: list[RequestEvent], user: User) -> list[Bubble]:
     result = []
     for event in events:
         if event.actor_id is None and event.kind in (
@@ -273,7 +274,7 @@ def _detail_context(
     failed: tuple[str, forms.Form] | None = None,
     conflict: str = "",
 ) -> dict[str, Any]:
-    user = request.user
+    user = signed_in(request.user)
     scope = scope_for(user)
     events = list(request_timeline(request=found))
     allowed = allowed_actions(user, found)
@@ -327,45 +328,46 @@ def _detail_context(
 @never_cache
 @require_GET
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    found = get_request_for_user(request.user, request_id)
-    audit_record(actor=request.user, action="request.view", obj=found, unit_path=found.unit_path)
+    user = signed_in(request.user)
+    found = get_request_for_user(user, request_id)
+    audit_record(actor=user, action="request.view", obj=found, unit_path=found.unit_path)
     return render(request, "needs/request_detail.html", _detail_context(request, found))
 
 
-Perform = Callable[[Any, Request, dict[str, Any]], Any]
+Perform = Callable[[User, Request, dict[str, Any]], object]
 
 
-def _accept(user: Any, found: Request, data: dict[str, Any]) -> Any:
+def _accept(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_accept(actor=user, request=found, version=data["version"])
 
 
-def _note(user: Any, found: Request, data: dict[str, Any]) -> Any:
+def _note(user: User, found: Request, data: dict[str, Any]) -> RequestEvent:
     return request_note(actor=user, request=found, note=data["note"], attachments=data["attachments"])
 
 
-def _escalate(user: Any, found: Request, data: dict[str, Any]) -> Any:
+def _escalate(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_escalate(actor=user, request=found, version=data["version"], reason=data["reason"])
 
 
-def _return(user: Any, found: Request, data: dict[str, Any]) -> Any:
+def _return(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_return(
         actor=user, request=found, version=data["version"], instructions=data["instructions"]
     )
 
 
-def _handoff(user: Any, found: Request, data: dict[str, Any]) -> Any:
+def _handoff(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_handoff(
         actor=user, request=found, version=data["version"], body=data["body"], note=data["note"]
     )
 
 
-def _handoff_response(user: Any, found: Request, data: dict[str, Any]) -> Any:
+def _handoff_response(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_handoff_response(
         actor=user, request=found, version=data["version"], response=data["response"]
     )
 
 
-def _solve(user: Any, found: Request, data: dict[str, Any]) -> Any:
+def _solve(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_solve(
         actor=user,
         request=found,
@@ -375,7 +377,7 @@ def _solve(user: Any, found: Request, data: dict[str, Any]) -> Any:
     )
 
 
-def _close(user: Any, found: Request, data: dict[str, Any]) -> Any:
+def _close(user: User, found: Request, data: dict[str, Any]) -> Request:
     return request_close(
         actor=user,
         request=found,
@@ -404,10 +406,11 @@ ACTIONS: dict[str, tuple[type[forms.Form], Perform, str]] = {
 @require_POST
 def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
     """One action on a request; a stale page gets the conflict message and the request as it is now."""
+    user = signed_in(request.user)
     if action not in ACTIONS:
         raise Http404
-    found = get_request_for_user(request.user, request_id)
-    if not scope_for(request.user).can_anywhere(Capability.HANDLE_REQUESTS):
+    found = get_request_for_user(user, request_id)
+    if not scope_for(user).can_anywhere(Capability.HANDLE_REQUESTS):
         raise ReadOnlyAccess
     form_class, perform, done = ACTIONS[action]
     form = form_class(request.POST, request.FILES, auto_id=f"{action}_%s")
@@ -415,7 +418,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
     status = 400
     if form.is_valid():
         try:
-            perform(request.user, found, form.cleaned_data)
+            perform(user, found, form.cleaned_data)
         except ChangedByOthers as exc:
             conflict, status = exc.message, 409
         except ServiceError as exc:
@@ -425,7 +428,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
             return redirect("request-detail", request_id=found.pk)
     elif "version" in form.errors:
         conflict, status = str(form.errors["version"][0]), 409
-    fresh = get_request_for_user(request.user, request_id)
+    fresh = get_request_for_user(user, request_id)
     context = _detail_context(request, fresh, failed=(action, form), conflict=conflict)
     return render(request, "needs/request_detail.html", context, status=status)
 
@@ -435,14 +438,15 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
 @require_GET
 def request_attachment(request: HttpRequest, request_id: int, attachment_id: int) -> HttpResponseBase:
     """A photo or PDF of a request, only to those who see the request (never from MEDIA_URL)."""
-    found = get_request_for_user(request.user, request_id)
+    user = signed_in(request.user)
+    found = get_request_for_user(user, request_id)
     attachment = attachment_of(found, attachment_id)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     audit_record(
-        actor=request.user,
+        actor=user,
         action="request.attachment",
         obj=found,
         unit_path=found.unit_path,

@@ -3,8 +3,6 @@ published cases everyone reads."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,9 +12,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
+from linli.core.users import signed_in
 from linli.needs.forms.typical_cases import TypicalForm
 from linli.needs.selectors.typical_cases import get_typical_candidate, published_cases, typical_candidates
 from linli.needs.selectors.units import community_of
@@ -25,7 +24,7 @@ from linli.needs.views.requests import ROWS_PER_PAGE
 from linli.org.selectors.units import ReadOnlyAccess
 
 
-def _require_typical(user: Any) -> None:
+def _require_typical(user: User) -> None:
     if not scope_for(user).can_anywhere(Capability.MARK_TYPICAL):
         raise ReadOnlyAccess
 
@@ -35,8 +34,9 @@ def _require_typical(user: Any) -> None:
 @require_GET
 def typical_list(request: HttpRequest) -> HttpResponse:
     """Solved requests the political department may pick from: category, community, what was done."""
-    _require_typical(request.user)
-    queryset = typical_candidates(user=request.user).select_related("unit__parent")
+    user = signed_in(request.user)
+    _require_typical(user)
+    queryset = typical_candidates(user=user).select_related("unit__parent")
     page = Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -49,14 +49,15 @@ def typical_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def typical_mark(request: HttpRequest, request_id: int) -> HttpResponse:
-    _require_typical(request.user)
-    found = get_typical_candidate(request.user, request_id)
+    user = signed_in(request.user)
+    _require_typical(user)
+    found = get_typical_candidate(user, request_id)
     initial = {"title": found.typical_title, "writeup": found.typical_writeup}
     form = TypicalForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             request_mark_typical(
-                actor=request.user,
+                actor=user,
                 request=found,
                 title=form.cleaned_data["title"],
                 writeup=form.cleaned_data["writeup"],
@@ -79,5 +80,6 @@ def typical_mark(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_GET
 def cases_list(request: HttpRequest) -> HttpResponse:
     """Published typical cases: titles and write-ups only."""
-    page = Paginator(published_cases(user=request.user), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    user = signed_in(request.user)
+    page = Paginator(published_cases(user=user), ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "needs/cases.html", {"page": page})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -14,8 +14,11 @@ from django.utils import timezone
 from linli.notify.models import Notification
 from linli.notify.services.channels import BACKENDS, DeliveryError
 
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
 MAX_ATTEMPTS = 8
-_BASE_DELAY = datetime.timedelta(seconds=30)
+_BASE_DELAY: datetime.timedelta = datetime.timedelta(seconds=30)
 _MAX_DELAY = datetime.timedelta(hours=1)
 
 # Sent, after the commit, for each notification the worker should try (at `run_after`, or now). The
@@ -25,10 +28,11 @@ notification_queued = Signal()
 
 def backoff(attempts: int) -> datetime.timedelta:
     """30 s, 1 min, 2 min … doubling, at most an hour."""
-    return min(_BASE_DELAY * (2 ** max(attempts - 1, 0)), _MAX_DELAY)
+    factor: int = 2 ** max(attempts - 1, 0)  # int ** int is Any in typeshed (negative powers)
+    return min(_BASE_DELAY * factor, _MAX_DELAY)
 
 
-def notify(*, recipient: Any, text: str, unit_path: str = "", phone: str = "") -> list[Notification]:
+def notify(*, recipient: User | None, text: str, unit_path: str = "", phone: str = "") -> list[Notification]:
     """Queue `text` for `recipient` on every configured channel; delivery starts after the commit.
 
     Call inside the transaction of the change that causes it: if that rolls back, nothing is sent.

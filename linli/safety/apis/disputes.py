@@ -7,9 +7,9 @@ read-only roles get 403 on writes, and bad input 422 with a Chinese message.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -18,6 +18,7 @@ from linli.api.errors import OneOf, problem_body
 from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut
 from linli.core.limits import text_limit
+from linli.core.users import signed_in
 from linli.org.selectors.units import get_area_for_user
 from linli.safety.models import (
     TRANSFER_REASON_MAX_LENGTH,
@@ -47,6 +48,9 @@ from linli.safety.services.disputes import (
     dispute_transfer,
 )
 
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
 router = Router()
 
 
@@ -60,7 +64,7 @@ class SafetyMemberOut(Schema):
     name: str
 
     @staticmethod
-    def resolve_name(user: Any) -> str:
+    def resolve_name(user: User) -> str:
         return str(user)
 
 
@@ -178,15 +182,15 @@ class DisputeDetailOut(DisputeOut):
         return dispute_parties(dispute=dispute)
 
     @staticmethod
-    def resolve_events(dispute: Dispute) -> Any:
+    def resolve_events(dispute: Dispute) -> QuerySet[DisputeEvent]:
         return dispute_timeline(dispute=dispute)
 
     @staticmethod
-    def resolve_mediations(dispute: Dispute) -> Any:
+    def resolve_mediations(dispute: Dispute) -> QuerySet[Mediation]:
         return dispute.mediations.select_related("mediated_by").order_by("created_at", "id")
 
     @staticmethod
-    def resolve_checks(dispute: Dispute) -> Any:
+    def resolve_checks(dispute: Dispute) -> QuerySet[DisputeCheck]:
         return dispute.checks.select_related("checked_by").order_by("due_on", "id")
 
 
@@ -234,18 +238,20 @@ def dispute_list(
     request: HttpRequest, filters: Query[DisputeFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
     """Disputes in scope, newest first; `unit` narrows to a unit, `state` to open or resolved ones."""
-    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
-    queryset = disputes_in(user=request.user, unit=unit, state=filters.state).select_related("logged_by")
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, filters.unit) if filters.unit else None
+    queryset = disputes_in(user=user, unit=unit, state=filters.state).select_related("logged_by")
     return page_of(queryset, paging)
 
 
 @router.post("/disputes", response={201: DisputeDetailOut, 422: ProblemOut})
 def dispute_create(request: HttpRequest, body: DisputeIn) -> Status[Dispute]:
     """Log a dispute; unless settled on the spot it goes to the community officer, who is told either way."""
-    unit = get_area_for_user(request.user, body.unit)
-    require_safety_work(request.user, unit.path)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, body.unit)
+    require_safety_work(user, unit.path)
     dispute = dispute_log(
-        actor=request.user,
+        actor=user,
         unit=unit,
         kind=body.kind,
         summary=body.summary,
@@ -263,35 +269,39 @@ def dispute_checks_due_list(
     request: HttpRequest, filters: Query[ChecksDueFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
     """Agreement checks due by `on` (default today), most overdue first; `mine` for the disputes one owns."""
-    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, filters.unit) if filters.unit else None
     on = filters.on or timezone.localdate()
-    queryset = dispute_checks_due(user=request.user, on=on, unit=unit, mine=filters.mine)
+    queryset = dispute_checks_due(user=user, on=on, unit=unit, mine=filters.mine)
     return page_of(queryset.select_related("checked_by"), paging)
 
 
 @router.get("/disputes/{dispute_id}", response=DisputeDetailOut)
 def dispute_detail(request: HttpRequest, dispute_id: int) -> Dispute:
     """A dispute with its parties (phones masked), timeline, mediations and checks; the read is audited."""
-    return get_dispute_detail_for_user(request.user, dispute_id)
+    user = signed_in(request.user)
+    return get_dispute_detail_for_user(user, dispute_id)
 
 
 @router.post("/disputes/{dispute_id}/transfer", response={200: DisputeDetailOut, 422: ProblemOut})
 def dispute_transfer_endpoint(request: HttpRequest, dispute_id: int, body: TransferIn) -> Status[Any]:
-    dispute = get_dispute_for_handling(request.user, dispute_id)
+    user = signed_in(request.user)
+    dispute = get_dispute_for_handling(user, dispute_id)
     to = None
     if body.to is not None:
         to = next((u for u in transfer_candidates(dispute=dispute) if u.pk == body.to), None)
         if to is None:
             return Status(422, problem_body("只能移交给负责该网格或社区的人员", field="to"))
-    return Status(200, dispute_transfer(actor=request.user, dispute=dispute, to=to, reason=body.reason))
+    return Status(200, dispute_transfer(actor=user, dispute=dispute, to=to, reason=body.reason))
 
 
 @router.post("/disputes/{dispute_id}/mediation", response={201: DisputeDetailOut, 422: ProblemOut})
 def dispute_mediation(request: HttpRequest, dispute_id: int, body: MediationIn) -> Status[Dispute]:
     """Record a mediation; an agreement settles the dispute and schedules checks at 7 and 30 days."""
-    dispute = get_dispute_for_handling(request.user, dispute_id)
+    user = signed_in(request.user)
+    dispute = get_dispute_for_handling(user, dispute_id)
     dispute_mediate(
-        actor=request.user,
+        actor=user,
         dispute=dispute,
         outcome=body.outcome,
         agreed=body.agreed,
@@ -305,8 +315,9 @@ def dispute_mediation(request: HttpRequest, dispute_id: int, body: MediationIn) 
 @router.post("/disputes/{dispute_id}/checks/{check_id}", response={200: DisputeDetailOut, 422: ProblemOut})
 def dispute_check(request: HttpRequest, dispute_id: int, check_id: int, body: CheckIn) -> Status[Dispute]:
     """Record whether the agreement held; a broken one reopens the dispute."""
-    dispute = get_dispute_for_handling(request.user, dispute_id)
+    user = signed_in(request.user)
+    dispute = get_dispute_for_handling(user, dispute_id)
     check = get_dispute_check(dispute, check_id)
-    dispute_check_record(actor=request.user, check=check, held=body.held, note=body.note)
+    dispute_check_record(actor=user, check=check, held=body.held, note=body.note)
     dispute.refresh_from_db()
     return Status(200, dispute)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -20,6 +20,7 @@ from linli.api.schemas import ProblemOut
 from linli.audit.services.reads import audit_read
 from linli.care.models import Contact, RiskLevel, Sweep
 from linli.core.limits import text_limit
+from linli.core.users import signed_in
 from linli.org.selectors.units import get_area_for_user
 from linli.safety.models import Hazard, HazardRecheck
 from linli.safety.selectors.hazards import (
@@ -131,7 +132,7 @@ class HazardDetailOut(HazardOut):
     rechecks: list[RecheckOut]
 
     @staticmethod
-    def resolve_rechecks(hazard: Hazard) -> Any:
+    def resolve_rechecks(hazard: Hazard) -> QuerySet[HazardRecheck]:
         return hazard_rechecks(hazard=hazard)
 
 
@@ -195,30 +196,32 @@ class SummaryOut(Schema):
 @router.get("/hazards", response=HazardPage)
 def hazard_list(request: HttpRequest, filters: Query[HazardFilters], paging: Query[Paging]) -> dict[str, Any]:
     """Hazards in scope; `state` open (by deadline), overdue (open past the deadline) or cleared."""
-    unit = get_area_for_user(request.user, filters.unit) if filters.unit else None
-    queryset = hazards_in(user=request.user, on=timezone.localdate(), unit=unit, state=filters.state)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, filters.unit) if filters.unit else None
+    queryset = hazards_in(user=user, on=timezone.localdate(), unit=unit, state=filters.state)
     return page_of(queryset, paging)
 
 
 @router.post("/hazards", response={201: HazardOut, 422: ProblemOut})
 def hazard_create(request: HttpRequest, body: HazardIn) -> Status[Any]:
     """Log a hazard with the party responsible and the deadline for putting it right."""
-    unit = get_area_for_user(request.user, body.unit)
-    require_safety_work(request.user, unit.path)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, body.unit)
+    require_safety_work(user, unit.path)
     contact: Contact | None = None
     sweep: Sweep | None = None
     if body.contact_id is not None:
-        contact = contact_for_hazard(user=request.user, contact_id=body.contact_id)
+        contact = contact_for_hazard(user=user, contact_id=body.contact_id)
         if contact is None:
             return Status(422, problem_body("未找到该联系记录", field="contact_id"))
     if body.sweep_id is not None:
-        sweep = sweep_for_hazard(user=request.user, sweep_id=body.sweep_id)
+        sweep = sweep_for_hazard(user=user, sweep_id=body.sweep_id)
         if sweep is None:
             return Status(422, problem_body("未找到该排查行动", field="sweep_id"))
     if body.deadline is None:
         return Status(422, problem_body("请填写整改期限", field="deadline"))
     hazard = hazard_record(
-        actor=request.user,
+        actor=user,
         unit=unit,
         kind=body.kind,
         risk_level=body.risk_level,
@@ -237,7 +240,8 @@ def hazard_create(request: HttpRequest, body: HazardIn) -> Status[Any]:
 @router.get("/hazards/summary", response={200: SummaryOut, 422: ProblemOut})
 def hazard_summary_endpoint(request: HttpRequest, filters: Query[SummaryFilters]) -> Status[Any]:
     """Per community under `unit`: found and cleared in the period, still open and overdue at its end."""
-    unit = get_area_for_user(request.user, filters.unit)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, filters.unit)
     today = timezone.localdate()
     end = filters.end or today
     start = filters.start or end.replace(day=1)
@@ -245,23 +249,25 @@ def hazard_summary_endpoint(request: HttpRequest, filters: Query[SummaryFilters]
         return Status(422, problem_body("结束日期不能晚于今天", field="end", where="query"))
     if start > end:
         return Status(422, problem_body("结束日期不能早于开始日期", field="end", where="query"))
-    summary: HazardSummary = hazard_summary(user=request.user, unit=unit, start=start, end=end)
+    summary: HazardSummary = hazard_summary(user=user, unit=unit, start=start, end=end)
     return Status(200, summary)
 
 
 @router.get("/hazards/{hazard_id}", response=HazardDetailOut)
 def hazard_detail(request: HttpRequest, hazard_id: int) -> Hazard:
-    hazard = get_hazard_for_user(request.user, hazard_id)
-    audit_read(user=request.user, action="hazard.view", obj=hazard, unit_path=hazard.unit_path)
+    user = signed_in(request.user)
+    hazard = get_hazard_for_user(user, hazard_id)
+    audit_read(user=user, action="hazard.view", obj=hazard, unit_path=hazard.unit_path)
     return hazard
 
 
 @router.post("/hazards/{hazard_id}/rechecks", response={201: HazardDetailOut, 422: ProblemOut})
 def hazard_recheck_endpoint(request: HttpRequest, hazard_id: int, body: RecheckIn) -> Status[Hazard]:
     """Record a re-check; one that finds the hazard cleared closes it, one that does not needs a note."""
-    hazard = get_hazard_for_handling(request.user, hazard_id)
+    user = signed_in(request.user)
+    hazard = get_hazard_for_handling(user, hazard_id)
     hazard_recheck(
-        actor=request.user,
+        actor=user,
         hazard=hazard,
         cleared=body.cleared,
         note=body.note,

@@ -37,7 +37,7 @@ def _yes_no(value: str) -> bool:
 
 def _text(
     label: str, limit: int, *, required: bool = False, rows: int = 0, placeholder: str = "", called: str = ""
-) -> Any:
+) -> forms.CharField:
     """A text field of at most `limit` characters (the column's, `text_limit`); its messages name it as the
     service does (`called`, by default its label), so page, API and service refuse alike."""
     called = called or label

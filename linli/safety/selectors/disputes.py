@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -25,13 +24,13 @@ from linli.safety.selectors.units import require_safety_work
 _SAFETY_ROLES = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.HANDLE_SAFETY in caps]
 
 
-def disputes_visible_to(*, user: Any) -> QuerySet[Dispute]:
+def disputes_visible_to(*, user: User) -> QuerySet[Dispute]:
     """Disputes in the user's geographic subtrees (departments see none)."""
     scope = scope_for(user)
     return Dispute.objects.filter(paths.any_subtree_q("unit_path", scope.full_roots))
 
 
-def disputes_in(*, user: Any, unit: Unit | None = None, state: str = "") -> QuerySet[Dispute]:
+def disputes_in(*, user: User, unit: Unit | None = None, state: str = "") -> QuerySet[Dispute]:
     """Disputes in scope, or under a unit the caller has accessed; `state` open or resolved; newest first."""
     queryset = disputes_visible_to(user=user)
     if unit is not None:
@@ -41,7 +40,7 @@ def disputes_in(*, user: Any, unit: Unit | None = None, state: str = "") -> Quer
     return queryset.select_related("owner").order_by("-created_at", "-id")
 
 
-def get_dispute_for_user(user: Any, dispute_id: int) -> Dispute:
+def get_dispute_for_user(user: User, dispute_id: int) -> Dispute:
     """One dispute; "absent" and "not yours" are the same 404."""
     dispute = Dispute.objects.select_related("owner", "logged_by").filter(pk=dispute_id).first()
     if dispute is None:
@@ -51,7 +50,7 @@ def get_dispute_for_user(user: Any, dispute_id: int) -> Dispute:
     return dispute
 
 
-def get_dispute_detail_for_user(user: Any, dispute_id: int) -> Dispute:
+def get_dispute_detail_for_user(user: User, dispute_id: int) -> Dispute:
     """A dispute's detail (parties, timeline): the read is audited."""
     from linli.audit.services.events import audit_record
 
@@ -60,7 +59,7 @@ def get_dispute_detail_for_user(user: Any, dispute_id: int) -> Dispute:
     return dispute
 
 
-def get_dispute_for_handling(user: Any, dispute_id: int) -> Dispute:
+def get_dispute_for_handling(user: User, dispute_id: int) -> Dispute:
     """A dispute the user may transfer, mediate or check: 404 outside scope, 403 where they only read."""
     dispute = get_dispute_for_user(user, dispute_id)
     require_safety_work(user, dispute.unit_path)
@@ -76,7 +75,7 @@ def get_dispute_check(dispute: Dispute, check_id: int) -> DisputeCheck:
 
 
 def dispute_checks_due(
-    *, user: Any, on: datetime.date, unit: Unit | None = None, mine: bool = False
+    *, user: User, on: datetime.date, unit: Unit | None = None, mine: bool = False
 ) -> QuerySet[DisputeCheck]:
     """Checks of agreements not yet made and due by `on`, most overdue first.
 
@@ -140,7 +139,7 @@ class DisputeCounts:
     checks_due: int
 
 
-def dispute_counts(*, user: Any, unit: Unit, on: datetime.date) -> DisputeCounts:
+def dispute_counts(*, user: User, unit: Unit, on: datetime.date) -> DisputeCounts:
     counts = disputes_in(user=user, unit=unit).aggregate(
         open=Count("id", filter=Q(state=Dispute.State.OPEN)),
         resolved=Count("id", filter=Q(state=Dispute.State.RESOLVED)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -22,17 +22,20 @@ from linli.safety.models import Hazard, HazardRecheck
 from linli.safety.selectors.places import community_path_of
 from linli.safety.selectors.units import require_safety_work
 
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
 HAZARD_FILTERS = {"open": "待整改", "overdue": "已逾期", "cleared": "已整改", "all": "全部"}
 
 
-def hazards_visible_to(*, user: Any) -> QuerySet[Hazard]:
+def hazards_visible_to(*, user: User) -> QuerySet[Hazard]:
     """Hazards in the user's geographic subtrees (departments see none)."""
     scope = scope_for(user)
     return Hazard.objects.filter(paths.any_subtree_q("unit_path", scope.full_roots))
 
 
 def hazards_in(
-    *, user: Any, on: datetime.date, unit: Unit | None = None, state: str = ""
+    *, user: User, on: datetime.date, unit: Unit | None = None, state: str = ""
 ) -> QuerySet[Hazard]:
     """Hazards in scope or under a unit the caller has accessed.
 
@@ -52,7 +55,7 @@ def hazards_in(
     return queryset.order_by("-found_on", "-id")
 
 
-def get_hazard_for_user(user: Any, hazard_id: int) -> Hazard:
+def get_hazard_for_user(user: User, hazard_id: int) -> Hazard:
     """One hazard; "absent" and "not yours" are the same 404."""
     hazard = Hazard.objects.select_related("recorded_by", "contact", "sweep").filter(pk=hazard_id).first()
     if hazard is None:
@@ -62,7 +65,7 @@ def get_hazard_for_user(user: Any, hazard_id: int) -> Hazard:
     return hazard
 
 
-def get_hazard_for_handling(user: Any, hazard_id: int) -> Hazard:
+def get_hazard_for_handling(user: User, hazard_id: int) -> Hazard:
     """A hazard the user may re-check: 404 outside scope, 403 where they only read."""
     hazard = get_hazard_for_user(user, hazard_id)
     require_safety_work(user, hazard.unit_path)
@@ -81,7 +84,7 @@ class HazardCounts:
     cleared: int
 
 
-def hazard_counts(*, user: Any, unit: Unit, on: datetime.date) -> HazardCounts:
+def hazard_counts(*, user: User, unit: Unit, on: datetime.date) -> HazardCounts:
     counts = hazards_in(user=user, on=on, unit=unit).aggregate(
         open=Count("id", filter=Q(state=Hazard.State.OPEN)),
         overdue=Count("id", filter=Q(state=Hazard.State.OPEN, deadline__lt=on)),
@@ -116,7 +119,7 @@ class HazardSummary:
     total: SummaryRow = field(default_factory=lambda: SummaryRow("合计"))
 
 
-def hazard_summary(*, user: Any, unit: Unit, start: datetime.date, end: datetime.date) -> HazardSummary:
+def hazard_summary(*, user: User, unit: Unit, start: datetime.date, end: datetime.date) -> HazardSummary:
     """Per community under `unit` (a community or grid: that unit alone), for the local government:
 
     found and cleared between `start` and `end`, still open at the end of `end`, and of those the ones past
@@ -165,7 +168,7 @@ def hazard_summary(*, user: Any, unit: Unit, start: datetime.date, end: datetime
     return summary
 
 
-def hazard_summary_xlsx(*, user: Any, unit: Unit, start: datetime.date, end: datetime.date) -> bytes:
+def hazard_summary_xlsx(*, user: User, unit: Unit, start: datetime.date, end: datetime.date) -> bytes:
     """The summary as a workbook (opens in Excel and WPS) for the local government; the export is audited."""
     from linli.audit.services.events import audit_record
     from linli.core.spreadsheet import Column, xlsx_bytes
@@ -191,7 +194,7 @@ def hazard_summary_xlsx(*, user: Any, unit: Unit, start: datetime.date, end: dat
     return data
 
 
-def contact_for_hazard(*, user: Any, contact_id: int) -> Contact | None:
+def contact_for_hazard(*, user: User, contact_id: int) -> Contact | None:
     """A contact in the user's scope that a hazard may be linked to, or None."""
     contact = Contact.objects.select_related("key_person").filter(pk=contact_id).first()
     if contact is None or not scope_for(user).covers(contact.key_person.unit_path):
@@ -199,7 +202,7 @@ def contact_for_hazard(*, user: Any, contact_id: int) -> Contact | None:
     return contact
 
 
-def sweep_for_hazard(*, user: Any, sweep_id: int) -> Sweep | None:
+def sweep_for_hazard(*, user: User, sweep_id: int) -> Sweep | None:
     """A sweep in the user's scope that a hazard may be linked to, or None."""
     sweep = Sweep.objects.filter(pk=sweep_id).first()
     if sweep is None or not scope_for(user).covers(sweep.unit_path):

@@ -3,8 +3,6 @@ community officer, and how a place is named (its breadcrumbs: linli.org.selector
 
 from __future__ import annotations
 
-from typing import Any
-
 from linli.accounts.models import Capability, Membership, Role, User
 from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
@@ -39,7 +37,7 @@ def community_officer_of(*, path: str) -> User | None:
     return next(iter(named or users), None)
 
 
-def places_under(*, user: Any, unit: Unit) -> list[Unit]:
+def places_under(*, user: User, unit: Unit) -> list[Unit]:
     """The communities and grids under `unit` (and the unit itself) where the user may log, by path.
 
     A district has thousands: its pages send the user to a station or community to log instead.

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.org.models import Unit
 from linli.org.selectors.units import ReadOnlyAccess
 
 
-def require_safety_work(user: Any, path: str) -> None:
+def require_safety_work(user: User, path: str) -> None:
     """403 for a user who may read this path but not log disputes or hazards in it."""
     if not scope_for(user).can(Capability.HANDLE_SAFETY, path):
         raise ReadOnlyAccess
 
 
-def safety_units_of(*, user: Any) -> QuerySet[Unit]:
+def safety_units_of(*, user: User) -> QuerySet[Unit]:
     """The units at the top of the user's geographic scope: where their safety pages start."""
     roots = scope_for(user).full_roots
     return Unit.objects.filter(path__in=roots, is_active=True).select_related("scheme").order_by("path")

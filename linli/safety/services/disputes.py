@@ -6,7 +6,6 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,7 +44,7 @@ def _require_place(unit: Unit) -> None:
         raise ServiceError("请选择网格或社区/村", field="unit")
 
 
-def _require_user(actor: Any) -> None:
+def _require_user(actor: User) -> None:
     if not isinstance(actor, User):
         raise ServiceError("须由具体人员登记")
 
@@ -60,7 +59,7 @@ def _text(value: str, limit: int, field: str, label: str, *, required: bool = Fa
 
 
 def _event(
-    dispute: Dispute, kind: str, actor: Any, text: str = "", to_user: User | None = None
+    dispute: Dispute, kind: str, actor: User | None, text: str = "", to_user: User | None = None
 ) -> DisputeEvent:
     return DisputeEvent.objects.create(
         dispute=dispute, at=timezone.now(), kind=kind, actor=actor if isinstance(actor, User) else None,
@@ -94,7 +93,7 @@ def _check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
     return cleaned
 
 
-def _agree(*, dispute: Dispute, mediation: Mediation, actor: Any) -> list[DisputeCheck]:
+def _agree(*, dispute: Dispute, mediation: Mediation, actor: User) -> list[DisputeCheck]:
     """An agreement settles the dispute and schedules its checks."""
     assert mediation.agreement_on is not None
     dispute.state = Dispute.State.RESOLVED
@@ -122,7 +121,7 @@ def _agree(*, dispute: Dispute, mediation: Mediation, actor: Any) -> list[Disput
 @transaction.atomic
 def dispute_log(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     kind: str,
     summary: str,
@@ -183,7 +182,7 @@ def dispute_log(
     return dispute
 
 
-def _transfer(*, dispute: Dispute, actor: Any, to: User, reason: str) -> None:
+def _transfer(*, dispute: Dispute, actor: User, to: User, reason: str) -> None:
     previous = dispute.owner_id
     dispute.owner = to
     dispute.save(update_fields=["owner", "updated_at"])
@@ -200,7 +199,7 @@ def _transfer(*, dispute: Dispute, actor: Any, to: User, reason: str) -> None:
 
 
 @transaction.atomic
-def dispute_transfer(*, actor: Any, dispute: Dispute, to: User | None = None, reason: str = "") -> Dispute:
+def dispute_transfer(*, actor: User, dispute: Dispute, to: User | None = None, reason: str = "") -> Dispute:
     """Hand a dispute to another member (by default the community officer), who is told."""
     require_capability(actor, Capability.HANDLE_SAFETY, dispute.unit_path)
     reason = _text(reason, TRANSFER_REASON_MAX_LENGTH, "reason", "移交说明")
@@ -221,7 +220,7 @@ def dispute_transfer(*, actor: Any, dispute: Dispute, to: User | None = None, re
 @transaction.atomic
 def dispute_mediate(
     *,
-    actor: Any,
+    actor: User,
     dispute: Dispute,
     outcome: str,
     agreed: bool,
@@ -284,7 +283,7 @@ def dispute_mediate(
 
 
 @transaction.atomic
-def dispute_check_record(*, actor: Any, check: DisputeCheck, held: bool, note: str = "") -> DisputeCheck:
+def dispute_check_record(*, actor: User, check: DisputeCheck, held: bool, note: str = "") -> DisputeCheck:
     """Record whether an agreement held. A broken agreement reopens the dispute, cancels its later check
     and tells the owner."""
     require_capability(actor, Capability.HANDLE_SAFETY, check.unit_path)

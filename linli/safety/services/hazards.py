@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Capability
+from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import require_capability
 from linli.audit.services.events import audit_record
 from linli.care.models import Contact, RiskLevel, Sweep
@@ -34,7 +34,7 @@ def _related(path: str, other: str) -> bool:
 @transaction.atomic
 def hazard_record(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     kind: str,
     risk_level: str,
@@ -95,7 +95,7 @@ def hazard_record(
 
 
 @transaction.atomic
-def hazard_for_contact_hazards(sender: Any, *, actor: Any, contact: Contact, **kwargs: Any) -> None:
+def hazard_for_contact_hazards(sender: Any, *, actor: User, contact: Contact, **kwargs: Any) -> None:
     """Receiver of `linli.care.signals.contact_logged`: a hazard found at the person's home goes on the
     hazard register with a deadline (P2), in the contact's transaction."""
     if contact.hazards_found:
@@ -103,7 +103,7 @@ def hazard_for_contact_hazards(sender: Any, *, actor: Any, contact: Contact, **k
 
 
 def hazard_open_from_contact(
-    *, actor: Any, contact: Contact, deadline: datetime.date | None = None
+    *, actor: User, contact: Contact, deadline: datetime.date | None = None
 ) -> Hazard:
     """Open a hazard for what a contact found (`Contact.hazards_found`) at the key person's home.
 
@@ -148,7 +148,7 @@ def hazard_open_from_contact(
 @transaction.atomic
 def hazard_recheck(
     *,
-    actor: Any,
+    actor: User,
     hazard: Hazard,
     cleared: bool,
     note: str = "",

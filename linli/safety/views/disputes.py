@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
+from linli.core.users import signed_in
 from linli.org.models import Unit
 from linli.org.selectors.units import breadcrumbs_for, get_area_for_user
 from linli.safety.forms.disputes import CheckForm, DisputeForm, MediationForm, TransferForm
@@ -51,7 +52,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _form_error(form: Any, exc: ServiceError) -> None:
+def _form_error(form: forms.BaseForm, exc: ServiceError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
@@ -60,14 +61,15 @@ def _form_error(form: Any, exc: ServiceError) -> None:
 @require_GET
 def dispute_register(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's disputes (open, resolved or all) and the agreements to check."""
-    unit = get_area_for_user(request.user, code)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, code)
     today = _today()
     state = request.GET.get("state", "open")
     if state not in DISPUTE_FILTERS:
         state = "open"
-    queryset = disputes_in(user=request.user, unit=unit, state="" if state == "all" else state)
+    queryset = disputes_in(user=user, unit=unit, state="" if state == "all" else state)
     page = Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    checks = list(dispute_checks_due(user=request.user, on=today, unit=unit)[:CHECKS_SHOWN])
+    checks = list(dispute_checks_due(user=user, on=today, unit=unit)[:CHECKS_SHOWN])
     labels = labels_for({d.unit_path for d in page} | {c.unit_path for c in checks})
     query = request.GET.copy()
     query.pop("page", None)
@@ -77,16 +79,16 @@ def dispute_register(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             "unit_label": unit.place_name,
-            "ancestors": breadcrumbs_for(request.user, unit),
+            "ancestors": breadcrumbs_for(user, unit),
             "today": today,
             "state": state,
             "filters": DISPUTE_FILTERS,
             "page": page,
             "rows": [(d, labels.get(d.unit_path, "")) for d in page],
-            "counts": dispute_counts(user=request.user, unit=unit, on=today),
+            "counts": dispute_counts(user=user, unit=unit, on=today),
             "checks": [(c, labels.get(c.unit_path, ""), (today - c.due_on).days) for c in checks],
             "can_log": unit.kind != Unit.Kind.DISTRICT
-            and scope_for(request.user).can(Capability.HANDLE_SAFETY, unit.path),
+            and scope_for(user).can(Capability.HANDLE_SAFETY, unit.path),
             "query": query,
         },
     )
@@ -96,9 +98,10 @@ def dispute_register(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def dispute_new(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_area_for_user(request.user, code)
-    require_safety_work(request.user, unit.path)
-    places = {u.code: u for u in places_under(user=request.user, unit=unit)}
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, code)
+    require_safety_work(user, unit.path)
+    places = {u.code: u for u in places_under(user=user, unit=unit)}
     form = DisputeForm(
         request.POST if request.method == "POST" else None, places=place_choices(list(places.values()))
     )
@@ -106,7 +109,7 @@ def dispute_new(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             dispute = dispute_log(
-                actor=request.user,
+                actor=user,
                 unit=places[data["unit"]],
                 kind=data["kind"],
                 summary=data["summary"],
@@ -121,7 +124,7 @@ def dispute_new(request: HttpRequest, code: str) -> HttpResponse:
         else:
             if dispute.resolved_on_spot:
                 messages.success(request, "已登记，当场化解；协议后 7 天、30 天回访已排期")
-            elif dispute.owner_id != request.user.pk:
+            elif dispute.owner_id != user.pk:
                 messages.success(request, f"已登记，并移交社区民警{dispute.owner}跟进")
             else:
                 messages.success(request, "已登记")
@@ -131,7 +134,7 @@ def dispute_new(request: HttpRequest, code: str) -> HttpResponse:
         "safety/dispute_form.html",
         {
             "unit": unit,
-            "ancestors": breadcrumbs_for(request.user, unit),
+            "ancestors": breadcrumbs_for(user, unit),
             "form": form,
             "has_places": bool(places),
         },
@@ -147,8 +150,9 @@ def _render_dispute(
     check_form: tuple[int, CheckForm] | None = None,
     open_action: str = "",
 ) -> HttpResponse:
+    user = signed_in(request.user)
     today = _today()
-    can_handle = scope_for(request.user).can(Capability.HANDLE_SAFETY, dispute.unit_path)
+    can_handle = scope_for(user).can(Capability.HANDLE_SAFETY, dispute.unit_path)
     parties = dispute_parties(dispute=dispute)
     candidates = transfer_candidates(dispute=dispute) if can_handle else []
     if can_handle and transfer_form is None and candidates:
@@ -205,19 +209,21 @@ def _candidate_choices(candidates: list[User]) -> list[tuple[str, str]]:
 @never_cache
 @require_GET
 def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
-    return _render_dispute(request, get_dispute_detail_for_user(request.user, dispute_id))
+    user = signed_in(request.user)
+    return _render_dispute(request, get_dispute_detail_for_user(user, dispute_id))
 
 
 @login_required
 @require_POST
 def dispute_transfer_view(request: HttpRequest, dispute_id: int) -> HttpResponse:
-    dispute = get_dispute_for_handling(request.user, dispute_id)
+    user = signed_in(request.user)
+    dispute = get_dispute_for_handling(user, dispute_id)
     candidates = {str(u.pk): u for u in transfer_candidates(dispute=dispute)}
     form = TransferForm(request.POST, candidates=[(pk, str(u)) for pk, u in candidates.items()])
     if form.is_valid():
         try:
             dispute_transfer(
-                actor=request.user,
+                actor=user,
                 dispute=dispute,
                 to=candidates[form.cleaned_data["to"]],
                 reason=form.cleaned_data["reason"],
@@ -233,13 +239,14 @@ def dispute_transfer_view(request: HttpRequest, dispute_id: int) -> HttpResponse
 @login_required
 @require_POST
 def dispute_mediate_view(request: HttpRequest, dispute_id: int) -> HttpResponse:
-    dispute = get_dispute_for_handling(request.user, dispute_id)
+    user = signed_in(request.user)
+    dispute = get_dispute_for_handling(user, dispute_id)
     form = MediationForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             dispute_mediate(
-                actor=request.user,
+                actor=user,
                 dispute=dispute,
                 outcome=data["outcome"],
                 agreed=data["agreed"],
@@ -259,13 +266,14 @@ def dispute_mediate_view(request: HttpRequest, dispute_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def dispute_check_view(request: HttpRequest, dispute_id: int, check_id: int) -> HttpResponse:
-    dispute = get_dispute_for_handling(request.user, dispute_id)
+    user = signed_in(request.user)
+    dispute = get_dispute_for_handling(user, dispute_id)
     check = get_dispute_check(dispute, check_id)
     form = CheckForm(request.POST, prefix=f"c{check.pk}")
     if form.is_valid():
         try:
             dispute_check_record(
-                actor=request.user,
+                actor=user,
                 check=check,
                 held=form.cleaned_data["held"],
                 note=form.cleaned_data["note"],

@@ -16,6 +16,7 @@ from linli.accounts.selectors.scope import scope_for
 from linli.audit.services.reads import audit_read
 from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
+from linli.core.users import signed_in
 from linli.org.models import Unit
 from linli.org.selectors.units import breadcrumbs_for, get_area_for_user
 from linli.safety.forms.hazards import HazardForm, RecheckForm, SummaryPeriodForm
@@ -42,12 +43,13 @@ from linli.safety.views.places import labels_for, place_choices
 @require_GET
 def hazard_register(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's hazards: open (most urgent deadline first), overdue, cleared or all."""
-    unit = get_area_for_user(request.user, code)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, code)
     today = timezone.localdate()
     state = request.GET.get("state", "open")
     if state not in HAZARD_FILTERS:
         state = "open"
-    queryset = hazards_in(user=request.user, on=today, unit=unit, state="" if state == "all" else state)
+    queryset = hazards_in(user=user, on=today, unit=unit, state="" if state == "all" else state)
     page = Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     labels = labels_for({h.unit_path for h in page})
     query = request.GET.copy()
@@ -58,7 +60,7 @@ def hazard_register(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             "unit_label": unit.place_name,
-            "ancestors": breadcrumbs_for(request.user, unit),
+            "ancestors": breadcrumbs_for(user, unit),
             "today": today,
             "state": state,
             "filters": HAZARD_FILTERS,
@@ -67,9 +69,9 @@ def hazard_register(request: HttpRequest, code: str) -> HttpResponse:
                 (h, labels.get(h.unit_path, ""), (h.deadline - today).days, (today - h.deadline).days)
                 for h in page
             ],
-            "counts": hazard_counts(user=request.user, unit=unit, on=today),
+            "counts": hazard_counts(user=user, unit=unit, on=today),
             "can_log": unit.kind != Unit.Kind.DISTRICT
-            and scope_for(request.user).can(Capability.HANDLE_SAFETY, unit.path),
+            and scope_for(user).can(Capability.HANDLE_SAFETY, unit.path),
             "query": query,
         },
     )
@@ -79,9 +81,10 @@ def hazard_register(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def hazard_new(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_area_for_user(request.user, code)
-    require_safety_work(request.user, unit.path)
-    places = {u.code: u for u in places_under(user=request.user, unit=unit)}
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, code)
+    require_safety_work(user, unit.path)
+    places = {u.code: u for u in places_under(user=user, unit=unit)}
     form = HazardForm(
         request.POST if request.method == "POST" else None, places=place_choices(list(places.values()))
     )
@@ -89,7 +92,7 @@ def hazard_new(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             hazard = hazard_record(
-                actor=request.user,
+                actor=user,
                 unit=places[data["unit"]],
                 kind=data["kind"],
                 risk_level=data["risk_level"],
@@ -110,7 +113,7 @@ def hazard_new(request: HttpRequest, code: str) -> HttpResponse:
         "safety/hazard_form.html",
         {
             "unit": unit,
-            "ancestors": breadcrumbs_for(request.user, unit),
+            "ancestors": breadcrumbs_for(user, unit),
             "form": form,
             "has_places": bool(places),
         },
@@ -118,8 +121,9 @@ def hazard_new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _render_hazard(request: HttpRequest, hazard: Hazard, *, form: RecheckForm | None = None) -> HttpResponse:
+    user = signed_in(request.user)
     today = timezone.localdate()
-    can_handle = scope_for(request.user).can(Capability.HANDLE_SAFETY, hazard.unit_path)
+    can_handle = scope_for(user).can(Capability.HANDLE_SAFETY, hazard.unit_path)
     is_open = hazard.state == Hazard.State.OPEN
     place = unit_names({hazard.unit_path}).get(hazard.unit_path)
     return render(
@@ -143,21 +147,23 @@ def _render_hazard(request: HttpRequest, hazard: Hazard, *, form: RecheckForm | 
 @never_cache
 @require_GET
 def hazard_detail(request: HttpRequest, hazard_id: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, hazard_id)
-    audit_read(user=request.user, action="hazard.view", obj=hazard, unit_path=hazard.unit_path)
+    user = signed_in(request.user)
+    hazard = get_hazard_for_user(user, hazard_id)
+    audit_read(user=user, action="hazard.view", obj=hazard, unit_path=hazard.unit_path)
     return _render_hazard(request, hazard)
 
 
 @login_required
 @require_POST
 def hazard_recheck_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
-    hazard = get_hazard_for_handling(request.user, hazard_id)
+    user = signed_in(request.user)
+    hazard = get_hazard_for_handling(user, hazard_id)
     form = RecheckForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             hazard_recheck(
-                actor=request.user,
+                actor=user,
                 hazard=hazard,
                 cleared=data["cleared"],
                 note=data["note"],
@@ -176,17 +182,18 @@ def hazard_recheck_view(request: HttpRequest, hazard_id: int) -> HttpResponse:
 @require_GET
 def hazard_summary_view(request: HttpRequest, code: str) -> HttpResponse:
     """Per community under a unit over a period: found, cleared, still open, overdue (隐患清零)."""
-    unit = get_area_for_user(request.user, code)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, code)
     today = timezone.localdate()
     form = SummaryPeriodForm(request.GET if {"from", "to"} & set(request.GET) else None, today=today)
     start, end = form.period()
-    summary = hazard_summary(user=request.user, unit=unit, start=start, end=end)
+    summary = hazard_summary(user=user, unit=unit, start=start, end=end)
     return render(
         request,
         "safety/hazard_summary.html",
         {
             "unit": unit,
-            "ancestors": breadcrumbs_for(request.user, unit),
+            "ancestors": breadcrumbs_for(user, unit),
             "form": form,
             "summary": summary,
             "export_query": f"from={start:%Y-%m-%d}&to={end:%Y-%m-%d}",
@@ -198,11 +205,12 @@ def hazard_summary_view(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_GET
 def hazard_summary_export(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_area_for_user(request.user, code)
+    user = signed_in(request.user)
+    unit = get_area_for_user(user, code)
     form = SummaryPeriodForm(
         request.GET if {"from", "to"} & set(request.GET) else None, today=timezone.localdate()
     )
     start, end = form.period()
-    data = hazard_summary_xlsx(user=request.user, unit=unit, start=start, end=end)
+    data = hazard_summary_xlsx(user=user, unit=unit, start=start, end=end)
     filename = f"{unit.name}隐患排查整改-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
     return download_response(data, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from linli.core.users import signed_in
 from linli.safety.selectors.disputes import dispute_checks_due, dispute_counts
 from linli.safety.selectors.hazards import hazard_counts
 from linli.safety.selectors.units import safety_units_of
@@ -20,9 +21,10 @@ from linli.safety.views.places import labels_for
 @require_GET
 def safety_home(request: HttpRequest) -> HttpResponse:
     """Where the dispute and hazard registers of the user's units are, and their own checks due."""
+    user = signed_in(request.user)
     today = _today()
-    units = list(safety_units_of(user=request.user)[:20])
-    checks = list(dispute_checks_due(user=request.user, on=today, mine=True)[:CHECKS_SHOWN])
+    units = list(safety_units_of(user=user)[:20])
+    checks = list(dispute_checks_due(user=user, on=today, mine=True)[:CHECKS_SHOWN])
     labels = labels_for({c.unit_path for c in checks})
     return render(
         request,
@@ -31,8 +33,8 @@ def safety_home(request: HttpRequest) -> HttpResponse:
             "units": [
                 (
                     u,
-                    dispute_counts(user=request.user, unit=u, on=today),
-                    hazard_counts(user=request.user, unit=u, on=today),
+                    dispute_counts(user=user, unit=u, on=today),
+                    hazard_counts(user=user, unit=u, on=today),
                 )
                 for u in units
             ],
