@@ -28,7 +28,7 @@ from linli.care.selectors.key_persons import (
     key_persons_in,
     visible_categories,
 )
-from linli.care.selectors.units import members_for, require_right
+from linli.care.selectors.units import members_for
 from linli.care.services.key_persons import (
     REASSIGN_REASON_LIMIT,
     CategoryInput,
@@ -41,7 +41,7 @@ from linli.core.limits import too_long
 from linli.core.masking import mask_phone
 from linli.core.users import signed_in
 from linli.lib.phone import PhoneError, normalise_phone
-from linli.org.selectors.units import get_area_for_user
+from linli.org.selectors.units import get_area_for_user, require_right
 from linli.registry.selectors.residents import get_resident_for_user
 
 router = Router()

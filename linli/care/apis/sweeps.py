@@ -20,10 +20,9 @@ from linli.care.selectors.sweeps import (
     sweep_unvisited,
     sweeps_visible_to,
 )
-from linli.care.selectors.units import require_right
 from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.core.users import signed_in
-from linli.org.selectors.units import get_area_for_user
+from linli.org.selectors.units import get_area_for_user, require_right
 
 router = Router()
 

@@ -9,7 +9,6 @@ from linli.accounts.selectors.scope import scope_for
 from linli.care.models import KeyPerson
 from linli.core import paths
 from linli.org.models import Unit
-from linli.org.selectors.units import ReadOnlyAccess
 
 
 def care_units_of(*, user: User) -> QuerySet[Unit]:
@@ -31,10 +30,3 @@ def members_for(path: str) -> QuerySet[User]:
         is_active=True, role__in=roles, unit__path__in=ancestors, user__is_active=True
     ).values("user_id")
     return User.objects.filter(pk__in=user_ids).order_by("display_name", "username")
-
-
-def require_right(user: User, capability: str, path: str) -> None:
-    """403 for a user who may read at `path` but not do what `capability` allows there (auditors, grid
-    workers on the ledger), before any service runs; the services check again."""
-    if not scope_for(user).can(capability, path):
-        raise ReadOnlyAccess

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -18,13 +17,7 @@ from linli.care.selectors.sweeps import get_sweep_for_user, sweep_coverage, swee
 from linli.care.services.sweeps import sweep_close, sweep_mark, sweep_start
 from linli.core.errors import ServiceError
 from linli.core.users import signed_in
-from linli.org.selectors.units import get_area_for_user
-
-
-def _require_contact_work(request: HttpRequest, path: str) -> None:
-    user = signed_in(request.user)
-    if not scope_for(user).can(Capability.LOG_CONTACTS, path):
-        raise PermissionDenied
+from linli.org.selectors.units import get_area_for_user, require_right
 
 
 @login_required
@@ -36,7 +29,7 @@ def sweep_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("unit", "").strip()
         unit = get_area_for_user(user, code)
-        _require_contact_work(request, unit.path)
+        require_right(user, Capability.LOG_CONTACTS, unit.path)
         try:
             sweep = sweep_start(
                 actor=user,
@@ -88,7 +81,7 @@ def sweep_household(request: HttpRequest, sweep_id: int, household_id: int) -> H
     household = sweep.households.select_related("sweep", "address").filter(pk=household_id).first()
     if household is None:
         raise Http404
-    _require_contact_work(request, household.unit_path)
+    require_right(user, Capability.LOG_CONTACTS, household.unit_path)
     try:
         sweep_mark(
             actor=user,
@@ -106,7 +99,7 @@ def sweep_household(request: HttpRequest, sweep_id: int, household_id: int) -> H
 def sweep_close_view(request: HttpRequest, sweep_id: int) -> HttpResponse:
     user = signed_in(request.user)
     sweep = get_sweep_for_user(user, sweep_id)
-    _require_contact_work(request, sweep.unit_path)
+    require_right(user, Capability.LOG_CONTACTS, sweep.unit_path)
     try:
         sweep_close(actor=user, sweep=sweep, reason=request.POST.get("reason", ""))
     except ServiceError as exc:

@@ -116,6 +116,15 @@ def subtree_counts(*, unit: Unit) -> dict[str, int]:
     return {row["kind"]: row["n"] for row in rows}
 
 
+def require_right(user: Any, capability: str, path: str) -> None:
+    """403 (`ReadOnlyAccess`) for a user who may read at `path` but not do what `capability` allows
+    there: an auditor, a department, a grid worker on a station's ledger. Pages and endpoints call it
+    before a service runs, so that read-only users get 403 and not the service's 422; the services
+    check again (`linli.accounts.selectors.scope.require_capability`)."""
+    if not scope_for(user).can(capability, path):
+        raise ReadOnlyAccess
+
+
 def get_area_for_user(user: Any, code: str) -> Unit:
     """A district, station, community or grid whose people and cases the user may read in full; else
     404. The unit behind every care, safety and request page that takes a unit code.

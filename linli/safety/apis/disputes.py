@@ -14,12 +14,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from linli.accounts.models import Capability
 from linli.api.errors import OneOf, problem_body
 from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut
 from linli.core.limits import text_limit
 from linli.core.users import signed_in
-from linli.org.selectors.units import get_area_for_user
+from linli.org.selectors.units import get_area_for_user, require_right
 from linli.safety.models import (
     TRANSFER_REASON_MAX_LENGTH,
     Dispute,
@@ -39,7 +40,6 @@ from linli.safety.selectors.disputes import (
     get_dispute_for_handling,
     transfer_candidates,
 )
-from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.disputes import (
     PartyInput,
     dispute_check_record,
@@ -249,7 +249,7 @@ def dispute_create(request: HttpRequest, body: DisputeIn) -> Status[Dispute]:
     """Log a dispute; unless settled on the spot it goes to the community officer, who is told either way."""
     user = signed_in(request.user)
     unit = get_area_for_user(user, body.unit)
-    require_safety_work(user, unit.path)
+    require_right(user, Capability.HANDLE_SAFETY, unit.path)
     dispute = dispute_log(
         actor=user,
         unit=unit,

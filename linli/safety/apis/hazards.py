@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from linli.accounts.models import Capability
 from linli.api.errors import OneOf, problem_body
 from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut
@@ -21,7 +22,7 @@ from linli.audit.services.reads import audit_read
 from linli.care.models import Contact, RiskLevel, Sweep
 from linli.core.limits import text_limit
 from linli.core.users import signed_in
-from linli.org.selectors.units import get_area_for_user
+from linli.org.selectors.units import get_area_for_user, require_right
 from linli.safety.models import Hazard, HazardRecheck
 from linli.safety.selectors.hazards import (
     HAZARD_FILTERS,
@@ -35,7 +36,6 @@ from linli.safety.selectors.hazards import (
     hazards_in,
     sweep_for_hazard,
 )
-from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.hazards import hazard_recheck, hazard_record
 
 router = Router()
@@ -207,7 +207,7 @@ def hazard_create(request: HttpRequest, body: HazardIn) -> Status[Any]:
     """Log a hazard with the party responsible and the deadline for putting it right."""
     user = signed_in(request.user)
     unit = get_area_for_user(user, body.unit)
-    require_safety_work(user, unit.path)
+    require_right(user, Capability.HANDLE_SAFETY, unit.path)
     contact: Contact | None = None
     sweep: Sweep | None = None
     if body.contact_id is not None:

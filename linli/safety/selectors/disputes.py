@@ -17,9 +17,9 @@ from linli.accounts.selectors.scope import scope_for
 from linli.core import paths
 from linli.core.masking import mask_phone
 from linli.org.models import Unit
+from linli.org.selectors.units import require_right
 from linli.safety.models import Dispute, DisputeCheck, DisputeEvent
 from linli.safety.selectors.places import community_officer_of, community_path_of
-from linli.safety.selectors.units import require_safety_work
 
 _SAFETY_ROLES = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.HANDLE_SAFETY in caps]
 
@@ -62,7 +62,7 @@ def get_dispute_detail_for_user(user: User, dispute_id: int) -> Dispute:
 def get_dispute_for_handling(user: User, dispute_id: int) -> Dispute:
     """A dispute the user may transfer, mediate or check: 404 outside scope, 403 where they only read."""
     dispute = get_dispute_for_user(user, dispute_id)
-    require_safety_work(user, dispute.unit_path)
+    require_right(user, Capability.HANDLE_SAFETY, dispute.unit_path)
     return dispute
 
 

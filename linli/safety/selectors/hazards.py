@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from linli.accounts.models import Capability
 from linli.accounts.selectors.scope import scope_for
 from linli.care.models import Contact, Sweep
 from linli.core import paths
 from linli.org.models import Unit
+from linli.org.selectors.units import require_right
 from linli.safety.models import Hazard, HazardRecheck
 from linli.safety.selectors.places import community_path_of
-from linli.safety.selectors.units import require_safety_work
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
@@ -68,7 +69,7 @@ def get_hazard_for_user(user: User, hazard_id: int) -> Hazard:
 def get_hazard_for_handling(user: User, hazard_id: int) -> Hazard:
     """A hazard the user may re-check: 404 outside scope, 403 where they only read."""
     hazard = get_hazard_for_user(user, hazard_id)
-    require_safety_work(user, hazard.unit_path)
+    require_right(user, Capability.HANDLE_SAFETY, hazard.unit_path)
     return hazard
 
 

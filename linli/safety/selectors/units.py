@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from linli.accounts.models import Capability, User
+from linli.accounts.models import User
 from linli.accounts.selectors.scope import scope_for
 from linli.org.models import Unit
-from linli.org.selectors.units import ReadOnlyAccess
-
-
-def require_safety_work(user: User, path: str) -> None:
-    """403 for a user who may read this path but not log disputes or hazards in it."""
-    if not scope_for(user).can(Capability.HANDLE_SAFETY, path):
-        raise ReadOnlyAccess
 
 
 def safety_units_of(*, user: User) -> QuerySet[Unit]:

@@ -19,7 +19,7 @@ from linli.accounts.selectors.scope import scope_for
 from linli.core.errors import ServiceError
 from linli.core.users import signed_in
 from linli.org.models import Unit
-from linli.org.selectors.units import breadcrumbs_for, get_area_for_user
+from linli.org.selectors.units import breadcrumbs_for, get_area_for_user, require_right
 from linli.safety.forms.disputes import CheckForm, DisputeForm, MediationForm, TransferForm
 from linli.safety.models import Dispute, DisputeCheck
 from linli.safety.selectors.disputes import (
@@ -34,7 +34,6 @@ from linli.safety.selectors.disputes import (
     transfer_candidates,
 )
 from linli.safety.selectors.places import places_under, unit_names
-from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.disputes import (
     dispute_check_record,
     dispute_log,
@@ -100,7 +99,7 @@ def dispute_register(request: HttpRequest, code: str) -> HttpResponse:
 def dispute_new(request: HttpRequest, code: str) -> HttpResponse:
     user = signed_in(request.user)
     unit = get_area_for_user(user, code)
-    require_safety_work(user, unit.path)
+    require_right(user, Capability.HANDLE_SAFETY, unit.path)
     places = {u.code: u for u in places_under(user=user, unit=unit)}
     form = DisputeForm(
         request.POST if request.method == "POST" else None, places=place_choices(list(places.values()))

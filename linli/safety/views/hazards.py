@@ -18,7 +18,7 @@ from linli.core.errors import ServiceError
 from linli.core.spreadsheet import XLSX_CONTENT_TYPE, download_response
 from linli.core.users import signed_in
 from linli.org.models import Unit
-from linli.org.selectors.units import breadcrumbs_for, get_area_for_user
+from linli.org.selectors.units import breadcrumbs_for, get_area_for_user, require_right
 from linli.safety.forms.hazards import HazardForm, RecheckForm, SummaryPeriodForm
 from linli.safety.models import Hazard
 from linli.safety.selectors.hazards import (
@@ -32,7 +32,6 @@ from linli.safety.selectors.hazards import (
     hazards_in,
 )
 from linli.safety.selectors.places import places_under, unit_names
-from linli.safety.selectors.units import require_safety_work
 from linli.safety.services.hazards import hazard_recheck, hazard_record
 from linli.safety.views.disputes import ROWS_PER_PAGE
 from linli.safety.views.places import labels_for, place_choices
@@ -83,7 +82,7 @@ def hazard_register(request: HttpRequest, code: str) -> HttpResponse:
 def hazard_new(request: HttpRequest, code: str) -> HttpResponse:
     user = signed_in(request.user)
     unit = get_area_for_user(user, code)
-    require_safety_work(user, unit.path)
+    require_right(user, Capability.HANDLE_SAFETY, unit.path)
     places = {u.code: u for u in places_under(user=user, unit=unit)}
     form = HazardForm(
         request.POST if request.method == "POST" else None, places=place_choices(list(places.values()))
