@@ -23,7 +23,6 @@ from linli.accounts.models import Capability, User
 from linli.accounts.selectors.scope import scope_for
 from linli.api.paging import Page, Paging, page_of
 from linli.api.schemas import ProblemOut, UnitRef
-from linli.audit.services.events import audit_record
 from linli.audit.services.reads import audit_read
 from linli.core import paths
 from linli.core.masking import mask_phone
@@ -33,6 +32,7 @@ from linli.needs.selectors.requests import (
     QUEUES,
     allowed_actions,
     get_request_for_user,
+    get_request_to_view,
     request_queue,
     request_timeline,
 )
@@ -349,8 +349,7 @@ def request_create(request: HttpRequest, body: RequestIn) -> Status[Request]:
 def request_detail(request: HttpRequest, request_id: int) -> Request:
     """One request with its version and what the caller may do now; the read is audited."""
     user = signed_in(request.user)
-    found = get_request_for_user(user, request_id)
-    audit_record(actor=user, action="request.view", obj=found, unit_path=found.unit_path)
+    found = get_request_to_view(user, request_id)
     return found
 
 

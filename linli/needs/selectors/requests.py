@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from linli.accounts.models import ROLE_CAPABILITIES, Capability, Role, User
 from linli.accounts.selectors.scope import scope_for
+from linli.audit.services.events import audit_record
 from linli.core import paths
 from linli.needs.models import Request, RequestAttachment, RequestEvent, RequestHold
 from linli.org.models import Unit
@@ -49,6 +50,14 @@ def get_request_for_user(user: User, request_id: int) -> Request:
     )
     if found is None:
         raise Http404
+    return found
+
+
+def get_request_to_view(user: User, request_id: int) -> Request:
+    """One request opened to be read (its page or its API answer): `get_request_for_user`, and the
+    `request.view` audit event both ways write alike. Write paths use `get_request_for_user`."""
+    found = get_request_for_user(user, request_id)
+    audit_record(actor=user, action="request.view", obj=found, unit_path=found.unit_path)
     return found
 
 

@@ -51,6 +51,7 @@ from linli.needs.selectors.requests import (
     fileable_unit,
     fileable_units,
     get_request_for_user,
+    get_request_to_view,
     handling_unit_paths,
     may_file_anywhere,
     may_file_in,
@@ -329,8 +330,7 @@ def _detail_context(
 @require_GET
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     user = signed_in(request.user)
-    found = get_request_for_user(user, request_id)
-    audit_record(actor=user, action="request.view", obj=found, unit_path=found.unit_path)
+    found = get_request_to_view(user, request_id)
     return render(request, "needs/request_detail.html", _detail_context(request, found))
 
 
